@@ -1,0 +1,84 @@
+from django.contrib import admin
+
+from .models import (
+    Achievement,
+    CountyYear,
+    Declaration,
+    Funding,
+    ImportBatch,
+    Monitoring,
+    Region,
+    School,
+    SchoolClass,
+    SchoolYear,
+)
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "level", "parent")
+    list_filter = ("level",)
+    search_fields = ("code", "name")
+
+
+@admin.register(School)
+class SchoolAdmin(admin.ModelAdmin):
+    list_display = ("code", "name", "county", "kind", "urban_rural_code", "ownership")
+    list_filter = ("kind", "ownership", "urban_rural_code")
+    search_fields = ("code", "name")
+    autocomplete_fields = ("county",)
+
+
+@admin.register(SchoolYear)
+class SchoolYearAdmin(admin.ModelAdmin):
+    list_display = ("school", "year", "primary_students", "junior_students")
+    list_filter = ("year",)
+    search_fields = ("school__code", "school__name")
+    raw_id_fields = ("school",)
+
+
+@admin.register(SchoolClass)
+class SchoolClassAdmin(admin.ModelAdmin):
+    list_display = ("school", "year", "stage", "grade", "name", "students")
+    list_filter = ("year", "stage")
+    search_fields = ("school__code", "name")
+    raw_id_fields = ("school",)
+
+
+@admin.register(Funding)
+class FundingAdmin(admin.ModelAdmin):
+    list_display = ("school", "year", "public_funds", "public_budget", "training_funds")
+    list_filter = ("year",)
+    raw_id_fields = ("school",)
+
+
+@admin.register(Achievement)
+class AchievementAdmin(admin.ModelAdmin):
+    list_display = ("school", "year", "stage", "subject", "tested", "mean_score")
+    list_filter = ("year", "stage", "subject")
+    raw_id_fields = ("school",)
+
+
+@admin.register(CountyYear)
+class CountyYearAdmin(admin.ModelAdmin):
+    list_display = ("county", "year", "recognition")
+    list_filter = ("year",)
+
+
+@admin.register(Monitoring)
+class MonitoringAdmin(admin.ModelAdmin):
+    list_display = ("county", "year", "stage", "subject", "level", "difference_rate")
+    list_filter = ("year", "stage")
+
+
+@admin.register(Declaration)
+class DeclarationAdmin(admin.ModelAdmin):
+    list_display = ("county", "year", "item_code", "met")
+    list_filter = ("year", "item_code")
+
+
+@admin.register(ImportBatch)
+class ImportBatchAdmin(admin.ModelAdmin):
+    list_display = ("file_name", "created_by", "created_at", "status", "rows_total")
+    list_filter = ("status",)
+    readonly_fields = [f.name for f in ImportBatch._meta.fields]

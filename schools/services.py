@@ -1,0 +1,102 @@
+"""Writes of schools and county inputs. Views, API, importer and demo data all come through here so that every
+change is validated, stamped with its author, scoped, and followed by a recompute of its county."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from accounts.scoping import can_edit_county
+from indicators.services import request_recompute
+
+from .models import Achievement, CountyYear, Funding, Monitoring, Region, School, SchoolClass, SchoolYear
+
+
+def _check_can_edit(user, county_id: int) -> None:
+    if user is not None and not can_edit_county(user, county_id):
+        raise PermissionDenied("no write access to this county")
+
+
+def _save(instance, *, user, county_id: int, year: int | None) -> None:
+    _check_can_edit(user, county_id)
+    if user is not None:
+        instance.updated_by = user
+    instance.full_clean()
+    with transaction.atomic():
+        instance.save()
+        request_recompute([county_id], year)
+
+
+def _apply(instance, data: dict) -> None:
+    for field, value in data.items():
+        setattr(instance, field, value)
+
+
+def school_create(*, user, county: Region, **data) -> School:
+    school = School(county=county, **data)
+    _save(school, user=user, county_id=county.pk, year=None)
+    return school
+
+
+def school_update(*, user, school: School, **data) -> School:
+    old_county_id = school.county_id
+    _apply(school, data)
+    if school.county_id != old_county_id:
+        _check_can_edit(user, old_county_id)
+        request_recompute([old_county_id], None)
+    _save(school, user=user, county_id=school.county_id, year=None)
+    return school
+
+
+def school_delete(*, user, school: School) -> None:
+    _check_can_edit(user, school.county_id)
+    with transaction.atomic():
+        county_id = school.county_id
+        school.delete()
+        request_recompute([county_id], None)
+
+
+def _school_year_row(model, *, user, school: School, year: int, lookup: dict | None = None, **data):
+    lookup = {"school": school, "year": year, **(lookup or {})}
+    instance = model.objects.filter(**lookup).first() or model(**lookup)
+    _apply(instance, data)
+    _save(instance, user=user, county_id=school.county_id, year=year)
+    return instance
+
+
+def school_year_save(*, user, school: School, year: int, **data) -> SchoolYear:
+    return _school_year_row(SchoolYear, user=user, school=school, year=year, **data)
+
+
+def funding_save(*, user, school: School, year: int, **data) -> Funding:
+    return _school_year_row(Funding, user=user, school=school, year=year, **data)
+
+
+def achievement_save(*, user, school: School, year: int, stage: str, subject: str, **data) -> Achievement:
+    return _school_year_row(
+        Achievement, user=user, school=school, year=year, lookup={"stage": stage, "subject": subject}, **data
+    )
+
+
+def school_class_save(*, user, school: School, year: int, name: str, **data) -> SchoolClass:
+    return _school_year_row(SchoolClass, user=user, school=school, year=year, lookup={"name": name}, **data)
+
+
+def school_class_delete(*, user, school_class: SchoolClass) -> None:
+    _check_can_edit(user, school_class.school.county_id)
+    with transaction.atomic():
+        school_class.delete()
+        request_recompute([school_class.school.county_id], school_class.year)
+
+
+def county_year_save(*, user, county: Region, year: int, **data) -> CountyYear:
+    instance = CountyYear.objects.filter(county=county, year=year).first() or CountyYear(county=county, year=year)
+    _apply(instance, data)
+    _save(instance, user=user, county_id=county.pk, year=year)
+    return instance
+
+
+def monitoring_save(*, user, county: Region, year: int, stage: str, subject: str, **data) -> Monitoring:
+    instance = Monitoring.objects.filter(county=county, year=year, stage=stage, subject=subject).first()
+    instance = instance or Monitoring(county=county, year=year, stage=stage, subject=subject)
+    _apply(instance, data)
+    _save(instance, user=user, county_id=county.pk, year=year)
+    return instance
