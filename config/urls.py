@@ -8,6 +8,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("api/v1/", include("config.api_urls")),
+    path("imports/", include("schools.urls_imports")),
     path("indicators/", include("indicators.urls")),
     path("plans/", include("plans.urls")),
     path("teachers/", include("teachers.urls")),
