@@ -1,0 +1,55 @@
+"""Fixtures for tests that need a real Celery worker (marker `worker`).
+
+Such tests run only when CI asks for them (`CELERY_TEST_WORKER=1`, a broker in `CELERY_BROKER_URL`, PostgreSQL):
+the worker runs in a thread of the test process and reads the database through its own connection, so the test
+data must be committed (`transaction=True`), which SQLite's in-memory test database cannot share. Everywhere else
+they are skipped with the reason printed.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+
+def worker_unavailable_reason() -> str | None:
+    if os.environ.get("CELERY_TEST_WORKER") != "1":
+        return "needs a real Celery worker: set CELERY_TEST_WORKER=1 (CI does, against Redis and PostgreSQL)"
+    if not settings.CELERY_BROKER_URL:
+        return "needs a broker: set CELERY_BROKER_URL"
+    if connection.vendor == "sqlite":
+        return "needs PostgreSQL: the worker thread cannot see SQLite's in-memory test database"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    reason = worker_unavailable_reason()
+    for item in items:
+        if item.get_closest_marker("worker") is None:
+            continue
+        if reason:
+            item.add_marker(pytest.mark.skip(reason=reason))
+        elif item.get_closest_marker("django_db") is None:
+            item.add_marker(pytest.mark.django_db(transaction=True))
+
+
+@pytest.fixture
+def celery_worker(transactional_db):
+    """A Celery worker consuming from the configured broker for the length of one test.
+
+    Usage: mark the test `@pytest.mark.worker`, take this fixture, send tasks with `.delay()` and wait with
+    `.get(timeout=...)`. The worker shares the test database, so it sees rows the test created.
+    """
+    from celery.contrib.testing import tasks as _testing_tasks  # noqa: F401  registers celery.ping
+    from celery.contrib.testing.worker import start_worker
+
+    from config.celery import app
+
+    assert not app.conf.task_always_eager, (
+        "CELERY_TEST_WORKER=1 must turn eager mode off (config/settings/test.py)"
+    )
+    with start_worker(
+        app, pool="solo", concurrency=1, perform_ping_check=True, shutdown_timeout=30
+    ) as worker:
+        yield worker
