@@ -9,7 +9,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-@app.task(name="config.ping", time_limit=30)
+@app.task(name="config.ping", time_limit=30, soft_time_limit=25)
 def ping(value: str = "pong") -> str:
     """Round-trip check used by CI's topology smoke test."""
     return value
