@@ -1,0 +1,212 @@
+"""Reading and checking one sheet: header matching, cell parsing, duplicate natural keys.
+
+Produces compact row tuples (values in the sheet's column order) so that a 200 000-row teacher sheet fits in a
+few hundred megabytes; every problem becomes an error dict {sheet, row, column, value, message, col}.
+"""
+
+import difflib
+import re
+from dataclasses import dataclass, field
+
+from . import cells
+from .cells import CellError
+from .readers import SheetSource, column_letter
+from .spec import Column, Sheet
+
+MAX_ERRORS = 20_000
+
+_HEADER_SUFFIX = re.compile(r"\s*[（(][^（）()]*[)）]\s*$")
+
+
+def header_key(text) -> str:
+    """'学校标识码*', ' 学校标识码 ', '教学及辅助用房面积（m²）' and 'school_code' all name one column."""
+    value = cells.normalise_text(text) if not cells.is_blank(text) else ""
+    value = value.replace("\ufeff", "").strip().rstrip("*＊").strip()
+    value = _HEADER_SUFFIX.sub("", value)
+    return value.lower() if value.isascii() else value
+
+
+@dataclass
+class ParsedSheet:
+    sheet: Sheet
+    name: str
+    present: list[str] = field(default_factory=list)  # column keys found in the header
+    rows: list[tuple[int, tuple]] = field(default_factory=list)  # (row number, values in sheet column order)
+    header_row: int = 1
+
+    def index(self, key: str) -> int:
+        return [c.key for c in self.sheet.columns].index(key)
+
+
+class ErrorList(list):
+    """The report: every problem, capped so a hopeless file cannot exhaust memory."""
+
+    truncated = 0
+
+    def add(self, sheet: str, row, column: str, value, message: str, col: int | None = None) -> None:
+        if len(self) >= MAX_ERRORS:
+            self.truncated += 1
+            return
+        shown = "" if value is None else str(value)
+        if len(shown) > 100:
+            shown = shown[:100] + "…"
+        self.append(
+            {"sheet": sheet, "row": row, "column": column, "value": shown, "message": message, "col": col}
+        )
+
+
+def _match_header(raw_header: list, sheet: Sheet, source_name: str, header_row: int, errors: ErrorList):
+    lookup = {}
+    for column in sheet.columns:
+        lookup[header_key(column.zh)] = column
+        lookup[column.key] = column
+    mapping: dict[int, Column] = {}
+    unknown: dict[int, str] = {}
+    for index, raw in enumerate(raw_header):
+        key = header_key(raw)
+        if not key:
+            unknown[index] = ""
+            continue
+        column = lookup.get(key)
+        if column is None:
+            unknown[index] = str(raw).strip()
+            continue
+        if column in mapping.values():
+            errors.add(source_name, header_row, column.zh, raw, f"表头「{column.zh}」出现了两次", index)
+            continue
+        mapping[index] = column
+    for column in sheet.columns:
+        if column.required and column not in mapping.values():
+            errors.add(source_name, header_row, column.zh, "", f"缺少必填列「{column.zh}」", None)
+    return mapping, unknown
+
+
+def _unknown_column_message(name: str, sheet: Sheet) -> str:
+    if not name:
+        return "此列有数据但没有表头"
+    names = [c.zh for c in sheet.columns]
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.5)
+    hint = f"，是否应为「{close[0]}」？" if close else f"。可用的列：{'、'.join(names)}"
+    return f"无法识别的列「{name}」{hint}"
+
+
+def _parse(column: Column, raw, decimals: dict):
+    kind = column.kind
+    if kind == "text":
+        return cells.parse_text(raw, column.max_length)
+    if kind == "count":
+        return cells.parse_count(raw)
+    if kind == "year":
+        return cells.parse_year(raw)
+    if kind == "grade":
+        return cells.parse_grade(raw)
+    if kind == "code10":
+        return cells.parse_code(raw, 10)
+    if kind == "code6":
+        return cells.parse_code(raw, 6)
+    if kind == "amount" or kind == "decimal":
+        places, digits = decimals[column.key]
+        return cells.parse_decimal(raw, places=places, max_digits=digits)
+    if kind == "percent":
+        return cells.parse_percent(raw, places=decimals[column.key][0])
+    if kind == "bool":
+        return cells.parse_bool(raw)
+    if kind == "enum":
+        return cells.parse_enum(raw, column.choices, column.zh)
+    if kind == "level":
+        return cells.parse_level(raw, column.choices)
+    if kind == "month":
+        return cells.parse_month(raw)
+    raise AssertionError(kind)  # pragma: no cover
+
+
+def parse_sheet(source: SheetSource, errors: ErrorList, decimals: dict, progress=None) -> ParsedSheet | None:
+    """Stream one sheet; return its rows, or None when the header is unusable (errors say why)."""
+    sheet = source.sheet
+    name = source.name
+    for problem in source.errors:
+        errors.add(name, problem["row"], "", problem["value"], problem["message"], problem.get("col"))
+    parsed = ParsedSheet(sheet, name)
+    rows = source.open_rows()
+    header = None
+    for number, raw in rows:
+        if any(not cells.is_blank(v) for v in raw):
+            header = (number, raw)
+            break
+    if header is None:
+        errors.add(name, None, "", "", "工作表为空（没有表头）")
+        return None
+    parsed.header_row, raw_header = header
+    errors_before = len(errors)
+    mapping, unknown = _match_header(raw_header, sheet, name, parsed.header_row, errors)
+    header_ok = len(errors) == errors_before
+    parsed.present = [c.key for c in mapping.values()]
+    positions = {c.key: i for i, c in enumerate(sheet.columns)}
+    plan = [(index, column, positions[column.key]) for index, column in mapping.items()]
+    defaults = tuple(c.default for c in sheet.columns)
+    key_positions = [positions[k] for k in sheet.natural_key]
+    seen: dict[tuple, int] = {}
+    reported_unknown: set[int] = set()
+    done = 0
+    for number, raw in rows:
+        done += 1
+        if progress is not None and done % 5000 == 0:
+            progress(done)
+        if not any(not cells.is_blank(v) for v in raw):
+            continue
+        for index in unknown:
+            if index not in reported_unknown and index < len(raw) and not cells.is_blank(raw[index]):
+                reported_unknown.add(index)
+                errors.add(
+                    name,
+                    parsed.header_row,
+                    unknown[index] or column_letter(index),
+                    unknown[index],
+                    _unknown_column_message(unknown[index], sheet),
+                    index,
+                )
+        if len(raw) > len(raw_header):
+            for index in range(len(raw_header), len(raw)):
+                if index not in reported_unknown and not cells.is_blank(raw[index]):
+                    reported_unknown.add(index)
+                    errors.add(name, number, column_letter(index), raw[index], "此列有数据但没有表头", index)
+        if not header_ok:
+            continue
+        values = list(defaults)
+        row_ok = True
+        for index, column, position in plan:
+            value = raw[index] if index < len(raw) else None
+            if cells.is_blank(value):
+                if column.required:
+                    errors.add(name, number, column.zh, "", f"「{column.zh}」为必填项", index)
+                    row_ok = False
+                continue
+            if isinstance(value, str) and value.startswith("=") and column.kind != "text":
+                errors.add(name, number, column.zh, value, "单元格是公式，请粘贴为数值后再导入", index)
+                row_ok = False
+                continue
+            try:
+                values[position] = _parse(column, value, decimals)
+            except CellError as exc:
+                errors.add(name, number, column.zh, value, exc.message, index)
+                row_ok = False
+        if not row_ok:
+            continue
+        key = tuple(values[p] for p in key_positions)
+        first = seen.get(key)
+        if first is not None:
+            label = "、".join(sheet.column(k).zh for k in sheet.natural_key)
+            errors.add(
+                name,
+                number,
+                sheet.column(sheet.natural_key[-1]).zh,
+                key[-1],
+                f"与第 {first} 行重复（{label} 应唯一）",
+                None,
+            )
+            continue
+        seen[key] = number
+        parsed.rows.append((number, tuple(values)))
+    if progress is not None:
+        progress(done)
+    return parsed if header_ok else None
