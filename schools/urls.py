@@ -1,13 +1,26 @@
-from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
 from django.urls import path
+
+from . import views
 
 app_name = "schools"
 
-
-@login_required
-def home(request):
-    return render(request, "home.html")
-
-
-urlpatterns = [path("", home, name="home")]
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("schools/", views.school_list, name="school_list"),
+    path("schools/new/", views.school_create, name="school_create"),
+    path("schools/<str:code>/", views.school_detail, name="school_detail"),
+    path("schools/<str:code>/edit/", views.school_edit, name="school_edit"),
+    path("schools/<str:code>/years/", views.year_pick, name="year_pick"),
+    path("schools/<str:code>/years/<int:year>/", views.school_year, name="school_year"),
+    path("schools/<str:code>/years/<int:year>/classes/", views.school_classes, name="school_classes"),
+    path("schools/<str:code>/years/<int:year>/funding/", views.school_funding, name="school_funding"),
+    path(
+        "schools/<str:code>/years/<int:year>/achievement/",
+        views.school_achievement,
+        name="school_achievement",
+    ),
+    path("counties/", views.county_list, name="county_list"),
+    path("counties/<str:code>/", views.county_detail, name="county_detail"),
+    path("counties/<str:code>/years/", views.county_year_pick, name="county_year_pick"),
+    path("counties/<str:code>/years/<int:year>/", views.county_year, name="county_year"),
+]

@@ -1,0 +1,226 @@
+"""Forms of the data-entry pages. They validate and keep what the user typed; writes happen in schools.services."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import editable_counties, visible_counties
+
+from .choices import Ownership, SchoolKind, UrbanRuralCode
+from .models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
+
+ANY = [("", _("全部"))]
+
+
+def apply_validation_error(form, error: ValidationError) -> None:
+    """Put a model ValidationError raised by a service onto the form: next to its field when the form has it."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            target = field if field in form.fields else None
+            for item in errors:
+                form.add_error(target, item)
+    else:
+        form.add_error(None, error)
+
+
+def make_read_only(form) -> None:
+    for field in form.fields.values():
+        field.disabled = True
+
+
+class SubjectInput(forms.TextInput):
+    """Free text with the workbook's subjects suggested (the list is open)."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"list": "subject-options", "autocomplete": "off", **(attrs or {})})
+
+
+# ---------------------------------------------------------------- filters
+
+
+class SchoolFilterForm(forms.Form):
+    q = forms.CharField(
+        label=_("搜索"),
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("学校标识码或名称"), "type": "search"}),
+    )
+    county = forms.ModelChoiceField(
+        label=_("区县"), queryset=None, required=False, to_field_name="code", empty_label=_("全部区县")
+    )
+    kind = forms.ChoiceField(label=_("办学类型"), choices=ANY + SchoolKind.choices, required=False)
+    urban_rural_code = forms.ChoiceField(
+        label=_("城乡分类"), choices=ANY + UrbanRuralCode.choices, required=False
+    )
+    ownership = forms.ChoiceField(label=_("办学性质"), choices=ANY + Ownership.choices, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["county"].queryset = visible_counties(user).order_by("code")
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {}
+        return {key: value for key, value in self.cleaned_data.items() if value not in ("", None)}
+
+
+# ---------------------------------------------------------------- school
+
+
+class SchoolForm(forms.ModelForm):
+    class Meta:
+        model = School
+        fields = [
+            "code",
+            "name",
+            "county",
+            "kind",
+            "urban_rural_code",
+            "ownership",
+            "boarding",
+            "urban_quality_reference",
+        ]
+        error_messages = {"code": {"unique": _("该学校标识码已被另一所学校使用")}}
+        widgets = {"code": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 10})}
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        counties = editable_counties(user).order_by("code")
+        self.fields["county"].queryset = counties
+        self.fields["county"].empty_label = None if counties.count() == 1 else "---------"
+
+    def service_data(self) -> dict:
+        return dict(self.cleaned_data)
+
+
+class SchoolYearForm(forms.ModelForm):
+    class Meta:
+        model = SchoolYear
+        fields = [
+            "primary_students", "junior_students", "senior_students", "boarders", "staff",
+            "teaching_area", "indoor_sports_area", "sports_ground_area", "equipment_value",
+            "multimedia_rooms", "computers", "books", "music_rooms", "art_rooms",
+        ]  # fmt: skip
+
+
+class YearPickForm(forms.Form):
+    year = forms.IntegerField(label=_("学年"), min_value=1990, max_value=2100)
+
+
+class FundingForm(forms.ModelForm):
+    class Meta:
+        model = Funding
+        fields = ["public_funds", "public_budget", "training_funds"]
+
+
+# ---------------------------------------------------------------- row tables (formsets)
+
+
+class KeyedRowForm(forms.ModelForm):
+    """A row whose natural key fields cannot change once saved (the service keys rows by them)."""
+
+    key_fields: tuple[str, ...] = ()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            for name in self.key_fields:
+                self.fields[name].disabled = True
+
+
+class SchoolClassForm(forms.ModelForm):
+    class Meta:
+        model = SchoolClass
+        fields = ["stage", "grade", "name", "students"]
+        widgets = {
+            "grade": forms.NumberInput(attrs={"min": 1, "max": 9, "inputmode": "numeric"}),
+            "students": forms.NumberInput(attrs={"min": 0, "inputmode": "numeric"}),
+        }
+
+
+class UniqueRowsFormSet(forms.BaseModelFormSet):
+    """Rows of one school (or county) and year; `unique_fields` must not repeat among the rows kept."""
+
+    unique_fields: tuple[str, ...] = ()
+    duplicate_message = ""
+
+    def clean(self):
+        super().clean()
+        seen = {}
+        for form in self.forms:
+            if not hasattr(form, "cleaned_data") or not form.cleaned_data or self._should_delete_form(form):
+                continue
+            key = tuple(form.cleaned_data.get(name) for name in self.unique_fields)
+            if None in key:
+                continue
+            if key in seen:
+                field = self.unique_fields[-1]
+                form.add_error(field, self.duplicate_message.format(value=form.cleaned_data.get(field)))
+            seen[key] = form
+
+    def kept_forms(self):
+        return [
+            f for f in self.forms if f.cleaned_data and not self._should_delete_form(f) and f.has_changed()
+        ]
+
+    def deleted_rows(self):
+        return [f.instance for f in self.deleted_forms if f.instance.pk]
+
+
+class ClassFormSetBase(UniqueRowsFormSet):
+    unique_fields = ("name",)
+    duplicate_message = _("班级名称“{value}”在本学年已有，请改用其他名称")
+
+
+ClassFormSet = forms.modelformset_factory(
+    SchoolClass, form=SchoolClassForm, formset=ClassFormSetBase, extra=1, can_delete=True
+)
+
+
+class AchievementForm(KeyedRowForm):
+    key_fields = ("stage", "subject")
+
+    class Meta:
+        model = Achievement
+        fields = ["stage", "subject", "tested", "mean_score"]
+        widgets = {"subject": SubjectInput()}
+
+
+class AchievementFormSetBase(UniqueRowsFormSet):
+    unique_fields = ("stage", "subject")
+    duplicate_message = _("该学段的学科“{value}”已填写，同一学段每个学科只填一行")
+
+
+AchievementFormSet = forms.modelformset_factory(
+    Achievement, form=AchievementForm, formset=AchievementFormSetBase, extra=1
+)
+
+
+# ---------------------------------------------------------------- county inputs
+
+
+class CountyYearForm(forms.ModelForm):
+    class Meta:
+        model = CountyYear
+        fields = [
+            "teacher_pay", "civil_servant_pay", "junior_retention", "disabled_enrolment", "urban_nearby",
+            "town_nearby", "quota_allocation", "migrant_public", "recognition",
+        ]  # fmt: skip
+
+
+class MonitoringForm(KeyedRowForm):
+    key_fields = ("stage", "subject")
+
+    class Meta:
+        model = Monitoring
+        fields = ["stage", "subject", "level", "difference_rate"]
+        widgets = {"subject": SubjectInput()}
+
+
+class MonitoringFormSetBase(UniqueRowsFormSet):
+    unique_fields = ("stage", "subject")
+    duplicate_message = _("该学段的学科“{value}”已填写，同一学段每个学科只填一行")
+
+
+MonitoringFormSet = forms.modelformset_factory(
+    Monitoring, form=MonitoringForm, formset=MonitoringFormSetBase, extra=1
+)

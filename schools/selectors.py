@@ -1,0 +1,130 @@
+"""Reads of schools and county inputs for the portal's pages. Every query is scoped with accounts.scoping: an
+object outside the user's region is simply not found (the views answer 404)."""
+
+from django.db.models import Count, Max, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from accounts.scoping import scope, visible_counties
+from teachers.models import Teacher
+
+from .models import Achievement, CountyYear, Funding, Monitoring, Region, School, SchoolClass, SchoolYear
+
+
+def school_list(
+    *,
+    user,
+    q: str = "",
+    county: Region | None = None,
+    kind: str = "",
+    urban_rural_code: str = "",
+    ownership: str = "",
+) -> QuerySet[School]:
+    schools = scope(School.objects.select_related("county"), user)
+    if q:
+        schools = schools.filter(Q(code__icontains=q) | Q(name__icontains=q))
+    if county is not None:
+        schools = schools.filter(county=county)
+    if kind:
+        schools = schools.filter(kind=kind)
+    if urban_rural_code:
+        schools = schools.filter(urban_rural_code=urban_rural_code)
+    if ownership:
+        schools = schools.filter(ownership=ownership)
+    return schools.order_by("county__code", "code")
+
+
+def school_get(*, user, code: str) -> School:
+    """The school with this code if the user may see it, else Http404."""
+    return get_object_or_404(scope(School.objects.select_related("county"), user), code=code)
+
+
+def county_get(*, user, code: str) -> Region:
+    return get_object_or_404(visible_counties(user), code=code)
+
+
+def school_years_overview(*, school: School) -> list[dict]:
+    """One row per year that has any data for the school: facts, classes, teachers, funding, achievement."""
+    facts = {row.year: row for row in SchoolYear.objects.filter(school=school)}
+    funding = {row.year: row for row in Funding.objects.filter(school=school)}
+    classes = dict(
+        SchoolClass.objects.filter(school=school)
+        .values("year")
+        .annotate(n=Count("pk"))
+        .values_list("year", "n")
+    )
+    teachers = dict(
+        Teacher.objects.filter(school=school).values("year").annotate(n=Count("pk")).values_list("year", "n")
+    )
+    achievements = dict(
+        Achievement.objects.filter(school=school)
+        .values("year")
+        .annotate(n=Count("pk"))
+        .values_list("year", "n")
+    )
+    years = sorted(set(facts) | set(funding) | set(classes) | set(teachers) | set(achievements), reverse=True)
+    return [
+        {
+            "year": year,
+            "facts": facts.get(year),
+            "funding": funding.get(year),
+            "classes": classes.get(year, 0),
+            "teachers": teachers.get(year, 0),
+            "achievements": achievements.get(year, 0),
+        }
+        for year in years
+    ]
+
+
+def school_year_get(*, school: School, year: int) -> SchoolYear | None:
+    return SchoolYear.objects.filter(school=school, year=year).first()
+
+
+def funding_get(*, school: School, year: int) -> Funding | None:
+    return Funding.objects.filter(school=school, year=year).first()
+
+
+def school_classes(*, school: School, year: int) -> QuerySet[SchoolClass]:
+    return SchoolClass.objects.filter(school=school, year=year).order_by("grade", "name")
+
+
+def school_achievements(*, school: School, year: int) -> QuerySet[Achievement]:
+    return Achievement.objects.filter(school=school, year=year).order_by("stage", "subject")
+
+
+def county_year_get(*, county: Region, year: int) -> CountyYear | None:
+    return CountyYear.objects.filter(county=county, year=year).first()
+
+
+def county_monitoring(*, county: Region, year: int) -> QuerySet[Monitoring]:
+    return Monitoring.objects.filter(county=county, year=year).order_by("stage", "subject")
+
+
+def county_list(*, user) -> QuerySet[Region]:
+    return (
+        visible_counties(user)
+        .select_related("parent")
+        .annotate(school_count=Count("schools", distinct=True), latest_year=Max("county_years__year"))
+        .order_by("code")
+    )
+
+
+def county_years(*, county: Region) -> QuerySet[CountyYear]:
+    return CountyYear.objects.filter(county=county).order_by("-year")
+
+
+def home_summary(*, user) -> dict:
+    """Counts in the user's scope; classes and teachers are counted in the latest year that has any."""
+    schools = scope(School.objects.all(), user)
+    classes = scope(SchoolClass.objects.all(), user, "school__county")
+    teachers = scope(Teacher.objects.all(), user, "school__county")
+    latest = max(
+        (y for y in (classes.aggregate(y=Max("year"))["y"], teachers.aggregate(y=Max("year"))["y"]) if y),
+        default=None,
+    )
+    return {
+        "county_count": visible_counties(user).count(),
+        "school_count": schools.count(),
+        "year": latest,
+        "class_count": classes.filter(year=latest).count() if latest else 0,
+        "teacher_count": teachers.filter(year=latest).count() if latest else 0,
+    }

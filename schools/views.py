@@ -1,0 +1,381 @@
+"""The browser pages for schools and county inputs. Thin: read through selectors, write through services.
+
+Access: an object outside the user's region is not found (404, GET and POST alike); a user who can see but not
+change it (an official) gets the page read-only and 403 on POST.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.scoping import can_edit_county, editable_counties
+
+from . import selectors, services
+from .choices import SUBJECTS
+from .forms import (
+    AchievementFormSet,
+    ClassFormSet,
+    CountyYearForm,
+    FundingForm,
+    MonitoringFormSet,
+    SchoolFilterForm,
+    SchoolForm,
+    SchoolYearForm,
+    YearPickForm,
+    apply_validation_error,
+    make_read_only,
+)
+from .models import CountyYear, Funding, School, SchoolYear
+
+PAGE_SIZE = 50
+MIN_YEAR, MAX_YEAR = 1990, 2100
+
+
+def paginate(request, queryset, per_page: int = PAGE_SIZE):
+    """The requested page of a list, and the query string without `page` for the page links."""
+    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return page, params.urlencode()
+
+
+def _check_year(year: int) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise Http404
+
+
+def _school_for(request, code: str):
+    """The school (404 outside the user's scope) and whether the user may change it (403 on POST if not)."""
+    school = selectors.school_get(user=request.user, code=code)
+    can_edit = can_edit_county(request.user, school.county_id)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    return school, can_edit
+
+
+def _county_for(request, code: str):
+    county = selectors.county_get(user=request.user, code=code)
+    can_edit = can_edit_county(request.user, county.pk)
+    if request.method == "POST" and not can_edit:
+        raise PermissionDenied
+    return county, can_edit
+
+
+class _Rollback(Exception):
+    pass
+
+
+def _save_rows(formset, save_row, delete_row=None, before_save=None) -> bool:
+    """Write a formset's changes through the services in one transaction; any row the service rejects gets its
+    message next to its fields and nothing is written."""
+    try:
+        with transaction.atomic():
+            failed = False
+            for instance in formset.deleted_rows() if delete_row else []:
+                delete_row(instance)
+            rows = formset.kept_forms()
+            if before_save:
+                before_save(rows)
+            for form in rows:
+                try:
+                    with transaction.atomic():
+                        save_row(form)
+                except ValidationError as error:
+                    apply_validation_error(form, error)
+                    failed = True
+            if failed:
+                raise _Rollback
+    except _Rollback:
+        return False
+    return True
+
+
+# ---------------------------------------------------------------- home
+
+
+@login_required
+def home(request):
+    return render(
+        request,
+        "home.html",
+        {
+            "summary": selectors.home_summary(user=request.user),
+            "can_create": editable_counties(request.user).exists(),
+        },
+    )
+
+
+# ---------------------------------------------------------------- schools
+
+
+@login_required
+def school_list(request):
+    filter_form = SchoolFilterForm(request.GET or None, user=request.user)
+    schools = selectors.school_list(user=request.user, **filter_form.filters())
+    page, query = paginate(request, schools)
+    return render(
+        request,
+        "schools/school_list.html",
+        {
+            "filter_form": filter_form,
+            "page": page,
+            "query": query,
+            "can_create": editable_counties(request.user).exists(),
+        },
+    )
+
+
+@login_required
+def school_create(request):
+    if not editable_counties(request.user).exists():
+        raise PermissionDenied
+    form = SchoolForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.service_data()
+        county = data.pop("county")
+        try:
+            school = services.school_create(user=request.user, county=county, **data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("学校已创建"))
+            return redirect("schools:school_detail", code=school.code)
+    return render(request, "schools/school_form.html", {"form": form, "school": None})
+
+
+@login_required
+def school_detail(request, code):
+    school, can_edit = _school_for(request, code)
+    return render(
+        request,
+        "schools/school_detail.html",
+        {
+            "school": school,
+            "can_edit": can_edit,
+            "years": selectors.school_years_overview(school=school),
+            "year_form": YearPickForm(),
+        },
+    )
+
+
+@login_required
+def school_edit(request, code):
+    school, can_edit = _school_for(request, code)
+    if not can_edit:
+        raise PermissionDenied
+    # The form works on its own copy so a rejected edit does not rename the school in the page header.
+    form = SchoolForm(request.POST or None, instance=School.objects.get(pk=school.pk), user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            school = services.school_update(user=request.user, school=school, **form.service_data())
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("学校信息已保存"))
+            return redirect("schools:school_detail", code=school.code)
+    return render(request, "schools/school_form.html", {"form": form, "school": school})
+
+
+@login_required
+def year_pick(request, code):
+    school, can_edit = _school_for(request, code)
+    form = YearPickForm(request.GET)
+    if form.is_valid():
+        return redirect("schools:school_year", code=school.code, year=form.cleaned_data["year"])
+    messages.error(request, _("请填写1990至2100之间的学年，例如 2024"))
+    return redirect("schools:school_detail", code=school.code)
+
+
+def _year_context(school, year, can_edit, tab):
+    return {"school": school, "year": year, "can_edit": can_edit, "tab": tab, "subjects": SUBJECTS}
+
+
+@login_required
+def school_year(request, code, year):
+    _check_year(year)
+    school, can_edit = _school_for(request, code)
+    instance = selectors.school_year_get(school=school, year=year) or SchoolYear(school=school, year=year)
+    form = SchoolYearForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.school_year_save(user=request.user, school=school, year=year, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("%(year)s学年基本数据已保存") % {"year": year})
+            return redirect("schools:school_year", code=school.code, year=year)
+    if not can_edit:
+        make_read_only(form)
+    context = _year_context(school, year, can_edit, "facts")
+    context.update(form=form, exists=instance.pk is not None)
+    return render(request, "schools/school_year.html", context)
+
+
+@login_required
+def school_classes(request, code, year):
+    _check_year(year)
+    school, can_edit = _school_for(request, code)
+    formset = ClassFormSet(
+        request.POST or None, queryset=selectors.school_classes(school=school, year=year), prefix="classes"
+    )
+    if request.method == "POST" and formset.is_valid():
+
+        def delete_renamed(rows):
+            # The service keys classes by name: a renamed class is the old row removed and the new one written.
+            for form in rows:
+                if form.instance.pk and "name" in form.changed_data:
+                    services.school_class_delete(user=request.user, school_class=form.instance)
+
+        def save(form):
+            data = dict(form.cleaned_data)
+            data.pop("id", None)
+            data.pop("DELETE", None)
+            services.school_class_save(user=request.user, school=school, year=year, **data)
+
+        def delete(instance):
+            services.school_class_delete(user=request.user, school_class=instance)
+
+        if _save_rows(formset, save, delete, before_save=delete_renamed):
+            messages.success(request, _("%(year)s学年班级已保存") % {"year": year})
+            return redirect("schools:school_classes", code=school.code, year=year)
+    if not can_edit:
+        formset.extra = 0
+        for form in formset:
+            make_read_only(form)
+    context = _year_context(school, year, can_edit, "classes")
+    context["formset"] = formset
+    return render(request, "schools/school_classes.html", context)
+
+
+@login_required
+def school_funding(request, code, year):
+    _check_year(year)
+    school, can_edit = _school_for(request, code)
+    instance = selectors.funding_get(school=school, year=year) or Funding(school=school, year=year)
+    form = FundingForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.funding_save(user=request.user, school=school, year=year, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        else:
+            messages.success(request, _("%(year)s学年经费已保存") % {"year": year})
+            return redirect("schools:school_funding", code=school.code, year=year)
+    if not can_edit:
+        make_read_only(form)
+    context = _year_context(school, year, can_edit, "funding")
+    context.update(form=form, exists=instance.pk is not None)
+    return render(request, "schools/school_funding.html", context)
+
+
+@login_required
+def school_achievement(request, code, year):
+    _check_year(year)
+    school, can_edit = _school_for(request, code)
+    formset = AchievementFormSet(
+        request.POST or None,
+        queryset=selectors.school_achievements(school=school, year=year),
+        prefix="achievement",
+    )
+    if request.method == "POST" and formset.is_valid():
+
+        def save(form):
+            data = {k: v for k, v in form.cleaned_data.items() if k not in ("id", "DELETE")}
+            services.achievement_save(user=request.user, school=school, year=year, **data)
+
+        if _save_rows(formset, save):
+            messages.success(request, _("%(year)s学年学业质量已保存") % {"year": year})
+            return redirect("schools:school_achievement", code=school.code, year=year)
+    if not can_edit:
+        formset.extra = 0
+        for form in formset:
+            make_read_only(form)
+    context = _year_context(school, year, can_edit, "achievement")
+    context["formset"] = formset
+    return render(request, "schools/school_achievement.html", context)
+
+
+# ---------------------------------------------------------------- counties
+
+
+@login_required
+def county_list(request):
+    page, query = paginate(request, selectors.county_list(user=request.user))
+    return render(request, "schools/county_list.html", {"page": page, "query": query})
+
+
+@login_required
+def county_detail(request, code):
+    county, can_edit = _county_for(request, code)
+    page, query = paginate(request, selectors.county_years(county=county))
+    return render(
+        request,
+        "schools/county_detail.html",
+        {"county": county, "can_edit": can_edit, "page": page, "query": query, "year_form": YearPickForm()},
+    )
+
+
+@login_required
+def county_year_pick(request, code):
+    county, _can_edit = _county_for(request, code)
+    form = YearPickForm(request.GET)
+    if form.is_valid():
+        return redirect("schools:county_year", code=county.code, year=form.cleaned_data["year"])
+    messages.error(request, _("请填写1990至2100之间的学年，例如 2024"))
+    return redirect("schools:county_detail", code=county.code)
+
+
+@login_required
+def county_year(request, code, year):
+    _check_year(year)
+    county, can_edit = _county_for(request, code)
+    instance = selectors.county_year_get(county=county, year=year) or CountyYear(county=county, year=year)
+    form = CountyYearForm(request.POST or None, instance=instance)
+    formset = MonitoringFormSet(
+        request.POST or None,
+        queryset=selectors.county_monitoring(county=county, year=year),
+        prefix="monitoring",
+    )
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+
+        def save(row):
+            data = {k: v for k, v in row.cleaned_data.items() if k not in ("id", "DELETE")}
+            services.monitoring_save(user=request.user, county=county, year=year, **data)
+
+        saved = False
+        try:
+            with transaction.atomic():
+                services.county_year_save(user=request.user, county=county, year=year, **form.cleaned_data)
+                if not _save_rows(formset, save):
+                    raise _Rollback
+                saved = True
+        except ValidationError as error:
+            apply_validation_error(form, error)
+        except _Rollback:
+            pass
+        if saved:
+            messages.success(request, _("%(year)s学年区县数据已保存") % {"year": year})
+            return redirect("schools:county_year", code=county.code, year=year)
+    if not can_edit:
+        make_read_only(form)
+        formset.extra = 0
+        for row in formset:
+            make_read_only(row)
+    return render(
+        request,
+        "schools/county_year.html",
+        {
+            "county": county,
+            "year": year,
+            "can_edit": can_edit,
+            "form": form,
+            "formset": formset,
+            "exists": instance.pk is not None,
+            "subjects": SUBJECTS,
+        },
+    )
