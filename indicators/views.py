@@ -1,0 +1,359 @@
+"""Officials' compliance dashboards: the counties in scope at a glance and one county's stored report.
+
+Reads only stored results (indicators.selectors via plans.results); nothing is computed on read. Every county comes
+from accounts.scoping: a county outside the user's region answers 404.
+"""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+
+from accounts.scoping import visible_counties
+from plans import results
+from plans import selectors as plan_selectors
+from plans import services as plan_services
+
+
+def _alerts(user, county=None) -> dict:
+    alerts = plan_selectors.alerts(user=user, county=county)
+    for evaluation in alerts["off_track_targets"]:
+        evaluation.indicator_label = results.indicator_label(evaluation.target.indicator_code)
+    return alerts
+
+
+@login_required
+def dashboard(request):
+    counties = list(visible_counties(request.user).select_related("parent"))
+    year = request.GET.get("year")
+    year = int(year) if year and year.isdigit() else None
+    rows = [summary_row(county, results.county_report(county.pk, year=year)) for county in counties]
+    context = {
+        "rows": rows,
+        "rollup": rollup(rows),
+        "year": year,
+        "alerts": _alerts(request.user),
+        "labels": PART_LABELS,
+    }
+    return render(request, "indicators/dashboard.html", context)
+
+
+@login_required
+def county_report(request, code: str):
+    county = get_object_or_404(visible_counties(request.user), code=code)
+    year = request.GET.get("year")
+    year = int(year) if year and year.isdigit() else None
+    report = results.county_report(county.pk, year=year)
+    context = {
+        "county": county,
+        "year": year,
+        "report": report,
+        "view": report_view(report) if report else None,
+        "alerts": _alerts(request.user, county=county),
+        "can_create": plan_services.can_create_project(request.user),
+    }
+    return render(request, "indicators/county_report.html", context)
+
+
+# --- presentation of the stored report (shape: shared/spec/report.md); no figure is computed here ---------------
+
+PART_LABELS = {
+    "resource": "资源配置",
+    "government": "政府保障程度",
+    "quality": "教育质量",
+    "recognition": "社会认可度",
+}
+VERDICT_LABELS = {"pass": "达标", "fail": "未达标", "incomplete": "数据不全"}
+STAGE_LABELS = {"primary": "小学", "junior": "初中"}
+INDICATOR_LABELS = {
+    "Q1": "每百名学生拥有高于规定学历教师数",
+    "Q2": "每百名学生拥有县级以上骨干教师数",
+    "Q3": "每百名学生拥有体育、艺术专任教师数",
+    "Q4": "生均教学及辅助用房面积（m²）",
+    "Q5": "生均体育运动场馆面积（m²）",
+    "Q6": "生均教学仪器设备值（元）",
+    "Q7": "每百名学生拥有网络多媒体教室数",
+    "B1": "生均教学及辅助用房面积",
+    "B2": "生均体育运动场馆面积",
+    "B3": "生均教学仪器设备值",
+    "B4": "每百名学生拥有计算机台数",
+    "B5": "生均图书册数",
+    "B6": "师生比",
+    "B7": "生均高于规定学历教师数",
+    "B8": "生均中级及以上专业技术职务教师数",
+    "G1": "县域义务教育学校规划布局",
+    "G2": "学校建设标准",
+    "G3": "音乐、美术专用教室",
+    "G4": "学校规模",
+    "G5": "班额",
+    "G6": "不足100名学生的学校按100名拨付公用经费",
+    "G7": "特殊教育学校生均公用经费",
+    "G8": "教师平均工资不低于公务员",
+    "G9": "教师5年360学时培训",
+    "G10": "教职工编制",
+    "G11": "教师交流轮岗",
+    "G12": "教师资格持证上岗",
+    "G13": "就近划片入学",
+    "G14": "优质高中招生名额分配",
+    "G15": "随迁子女在公办学校或政府购买学位就读",
+    "E1": "初中三年巩固率",
+    "E2": "残疾儿童少年入学率",
+    "E4": "教师培训经费占公用经费5%",
+    "E9": "国家义务教育质量监测",
+    "S1": "社会认可度",
+}
+
+
+def _status(value) -> str:
+    if value is True or value == "pass":
+        return "pass"
+    if value is False or value == "fail":
+        return "fail"
+    return "incomplete"
+
+
+def _status_label(value) -> str:
+    return VERDICT_LABELS[_status(value)]
+
+
+def detail_lines(detail) -> list[str]:
+    """A report item's `detail` as readable lines, whatever its JSON shape."""
+    if detail is None or detail == "" or detail == [] or detail == {}:
+        return []
+    if isinstance(detail, str):
+        return [detail]
+    if isinstance(detail, list):
+        lines = []
+        for item in detail:
+            if isinstance(item, dict):
+                lines.append("；".join(f"{k}：{_fmt(v)}" for k, v in item.items()))
+            else:
+                lines.append(_fmt(item))
+        return lines
+    if isinstance(detail, dict):
+        lines = []
+        for key, value in detail.items():
+            if isinstance(value, list | dict):
+                nested = detail_lines(value)
+                lines.append(f"{key}：" + ("；".join(nested) if nested else "—"))
+            else:
+                lines.append(f"{key}：{_fmt(value)}")
+        return lines
+    return [_fmt(detail)]
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "—"
+    if value is True:
+        return "是"
+    if value is False:
+        return "否"
+    if isinstance(value, float):
+        return f"{value:.4g}" if abs(value) < 1000 else f"{value:,.1f}"
+    return str(value)
+
+
+def _worst_cv(stage: dict | None) -> dict | None:
+    """The indicator whose CV is closest to (or furthest over) its limit, as stored."""
+    worst = None
+    for code, item in ((stage or {}).get("indicators") or {}).items():
+        cv, limit = item.get("cv"), item.get("cv_limit")
+        if cv is None or not limit:
+            continue
+        if worst is None or cv / limit > worst["cv"] / worst["limit"]:
+            worst = {"code": code, "cv": cv, "limit": limit, "pass": item.get("cv_pass")}
+    return worst
+
+
+def summary_row(county, report: dict | None) -> dict:
+    row = {"county": county, "has_result": report is not None, "parts": [], "stages": []}
+    if report is None:
+        return row
+    q = report.get("quality_2017") or {}
+    verdict = q.get("verdict") or {}
+    row["parts"] = [
+        {
+            "key": key,
+            "label": label,
+            "status": _status(verdict.get(key)),
+            "status_label": _status_label(verdict.get(key)),
+        }
+        for key, label in PART_LABELS.items()
+    ]
+    row["pass_2017"] = bool(verdict) and all(verdict.get(key) == "pass" for key in PART_LABELS)
+    row["parts_passed"] = sum(1 for p in row["parts"] if p["status"] == "pass")
+    for stage_key, stage_label in STAGE_LABELS.items():
+        basic = (report.get("basic_2012") or {}).get(stage_key) or {}
+        sizes = (report.get("class_size") or {}).get(stage_key) or {}
+        row["stages"].append(
+            {
+                "label": stage_label,
+                "worst_cv": _worst_cv(q.get(stage_key)),
+                "composite_2012": basic.get("composite_cv"),
+                "composite_limit": basic.get("limit"),
+                "composite_pass": basic.get("pass"),
+                "large": sizes.get("large"),
+                "super_large": sizes.get("super_large"),
+            }
+        )
+    ratio = report.get("urban_rural_degree_ratio") or {}
+    row["ratio"] = ratio.get("ratio")
+    row["ratio_target"] = ratio.get("target", 1.05)
+    row["ratio_pass"] = ratio.get("pass")
+    row["year"] = report.get("year")
+    row["computed_at"] = report.get("computed_at")
+    return row
+
+
+def rollup(rows: list[dict]) -> dict:
+    """Share of the counties in scope passing the 2017 standard (a county without results does not pass) and a
+    ranking: passing first, then by parts passed, then by the worst CV relative to its limit."""
+    total = len(rows)
+    with_results = [r for r in rows if r["has_result"]]
+    passing = sum(1 for r in with_results if r.get("pass_2017"))
+
+    def worst_ratio(row):
+        ratios = [s["worst_cv"]["cv"] / s["worst_cv"]["limit"] for s in row["stages"] if s["worst_cv"]]
+        return max(ratios) if ratios else float("inf")
+
+    ranked = sorted(with_results, key=lambda r: (not r.get("pass_2017"), -r["parts_passed"], worst_ratio(r)))
+    for rank, row in enumerate(ranked, start=1):
+        row["rank"] = rank
+    return {
+        "total": total,
+        "with_results": len(with_results),
+        "passing": passing,
+        "share": (100.0 * passing / total) if total else None,
+    }
+
+
+def _items(block: dict | None) -> list[dict]:
+    rows = []
+    for code, item in (block or {}).items():
+        item = item if isinstance(item, dict) else {"value": item}
+        rows.append(
+            {
+                "code": code,
+                "label": INDICATOR_LABELS.get(code, code),
+                "status": _status(item.get("pass")),
+                "status_label": _status_label(item.get("pass")),
+                "value": item.get("value"),
+                "detail": detail_lines(item.get("detail")),
+            }
+        )
+    return rows
+
+
+def _stage_view(stage: dict) -> dict:
+    codes = list((stage.get("indicators") or {}).keys())
+    indicators = [
+        {"code": code, "label": INDICATOR_LABELS.get(code, code), **item}
+        for code, item in (stage.get("indicators") or {}).items()
+    ]
+    schools = []
+    for school in stage.get("schools") or []:
+        values = school.get("values") or {}
+        shortfalls = [
+            {"code": code, **gap}
+            for code, gap in (school.get("shortfalls") or {}).items()
+            if isinstance(gap, dict)
+        ]
+        schools.append(
+            {**school, "value_list": [values.get(code) for code in codes], "shortfall_list": shortfalls}
+        )
+    return {
+        "units": stage.get("units"),
+        "codes": codes,
+        "indicators": indicators,
+        "composite_cv": stage.get("composite_cv"),
+        "schools": schools,
+        "schools_passing": stage.get("schools_passing"),
+        "pass": stage.get("pass"),
+        "status": _status(stage.get("pass")),
+        "status_label": _status_label(stage.get("pass")),
+    }
+
+
+def _class_size_view(stage: dict) -> dict:
+    offending = []
+    for value in stage.values():
+        if isinstance(value, list):
+            offending.extend(value)
+    return {**{k: v for k, v in stage.items() if not isinstance(v, list | dict)}, "offending": offending}
+
+
+def report_view(report: dict) -> dict:
+    q = report.get("quality_2017") or {}
+    verdict = q.get("verdict") or {}
+    parts = [
+        {"label": label, "status": _status(verdict.get(key)), "status_label": _status_label(verdict.get(key))}
+        for key, label in PART_LABELS.items()
+    ]
+    failing = [
+        f"{item['code']} {item['label']}"
+        for block in ("government", "quality", "recognition")
+        for item in _items(q.get(block))
+        if item["status"] == "fail"
+    ]
+    resource = [
+        {"key": key, "label": label, **_stage_view(q[key])}
+        for key, label in STAGE_LABELS.items()
+        if isinstance(q.get(key), dict)
+    ]
+    for stage in resource:
+        failing.extend(
+            f"{stage['label']} {i['code']} 差异系数超限"
+            for i in stage["indicators"]
+            if i.get("cv_pass") is False
+        )
+    basic = [
+        {
+            "label": label,
+            **(report.get("basic_2012") or {}).get(key, {}),
+            "indicator_rows": [
+                {"code": code, "label": INDICATOR_LABELS.get(code, code), **item}
+                for code, item in (
+                    ((report.get("basic_2012") or {}).get(key) or {}).get("indicators") or {}
+                ).items()
+            ],
+        }
+        for key, label in STAGE_LABELS.items()
+        if isinstance((report.get("basic_2012") or {}).get(key), dict)
+    ]
+    class_size = [
+        {"label": label, **_class_size_view((report.get("class_size") or {})[key])}
+        for key, label in STAGE_LABELS.items()
+        if isinstance((report.get("class_size") or {}).get(key), dict)
+    ]
+    ratio = report.get("urban_rural_degree_ratio") or None
+    ratio_stages = []
+    if ratio:
+        for key, label in STAGE_LABELS.items():
+            block = (ratio.get("by_stage") or {}).get(key)
+            if isinstance(block, dict):
+                ratio_stages.append({"label": label, **block})
+    achievement = []
+    for key, label in STAGE_LABELS.items():
+        for subject, block in ((report.get("achievement") or {}).get(key) or {}).items():
+            if isinstance(block, dict):
+                achievement.append({"stage": label, "subject": subject, **block})
+    staffing = [
+        {"label": label, **(report.get("staffing") or {})[key]}
+        for key, label in STAGE_LABELS.items()
+        if isinstance((report.get("staffing") or {}).get(key), dict)
+    ]
+    return {
+        "parts": parts,
+        "pass_2017": bool(verdict) and all(verdict.get(k) == "pass" for k in PART_LABELS),
+        "failing": failing,
+        "resource": resource,
+        "government": _items(q.get("government")),
+        "quality": _items(q.get("quality")),
+        "recognition": _items(q.get("recognition")),
+        "basic": basic,
+        "class_size": class_size,
+        "ratio": ratio,
+        "ratio_stages": ratio_stages,
+        "achievement": achievement,
+        "staffing": staffing,
+        "rule_set": report.get("rule_set"),
+    }

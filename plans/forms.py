@@ -1,0 +1,78 @@
+"""Project form: every choice list is scoped to what the user may see or change."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.scoping import editable_counties, visible_counties
+from schools.models import School
+
+from . import selectors
+from .models import ProgrammeBox, Project, Task
+
+
+class ProjectForm(forms.ModelForm):
+    plan = forms.ModelChoiceField(label=_("规划"), queryset=None)
+
+    class Meta:
+        model = Project
+        fields = [
+            "plan",
+            "task",
+            "box",
+            "number",
+            "title",
+            "content_standard",
+            "deadline",
+            "deadline_note",
+            "responsible_departments",
+            "budget",
+            "status",
+            "progress",
+            "evidence_note",
+            "county",
+            "school",
+            "indicator_code",
+            "result_year",
+            "shortfall",
+        ]
+        widgets = {
+            "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "content_standard": forms.Textarea(attrs={"rows": 3}),
+            "evidence_note": forms.Textarea(attrs={"rows": 3}),
+            "shortfall": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, user, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        plans = selectors.plan_list(user=user)
+        self.fields["plan"].queryset = plans
+        if self.instance.pk:
+            self.fields["plan"].disabled = True
+            plan = self.instance.plan
+        if plan is not None:
+            self.fields["plan"].initial = plan.pk
+            self.fields["task"].queryset = Task.objects.filter(plan=plan)
+            self.fields["box"].queryset = ProgrammeBox.objects.filter(plan=plan)
+        else:
+            self.fields["task"].queryset = Task.objects.filter(plan__in=plans).select_related("plan")
+            self.fields["box"].queryset = ProgrammeBox.objects.filter(plan__in=plans)
+        counties = visible_counties(user) if user.is_admin else editable_counties(user)
+        if user.is_admin:
+            self.fields["county"].queryset = counties
+        else:
+            del self.fields["county"]
+        self.fields["school"].queryset = School.objects.filter(county__in=counties).order_by("code")
+
+    def clean(self):
+        cleaned = super().clean()
+        task, box, plan = cleaned.get("task"), cleaned.get("box"), cleaned.get("plan")
+        if plan is not None and task is not None and task.plan_id != plan.pk:
+            self.add_error("task", _("所选任务不属于该规划"))
+        if plan is not None and box is not None and box.plan_id != plan.pk:
+            self.add_error("box", _("所选专栏不属于该规划"))
+        return cleaned
+
+    def service_data(self) -> dict:
+        data = {k: v for k, v in self.cleaned_data.items() if k != "plan"}
+        return data

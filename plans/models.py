@@ -1,0 +1,244 @@
+"""Policy plans (规划 / 实施方案): numbered tasks, their projects or measures, programme boxes and quantified targets.
+
+A plan belongs to a region by its code (the built-in plans name regions that may not be loaded in a given
+installation). Blank always means "the source does not say" and is shown as 待补充; nothing is invented.
+"""
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from schools.models import region_code_validator
+
+
+class PlanStatus(models.TextChoices):
+    DRAFT = "draft", _("草拟")
+    IN_FORCE = "in_force", _("实施中")
+    FINISHED = "finished", _("已结束")
+
+
+class ProjectStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("未启动")
+    IN_PROGRESS = "in_progress", _("推进中")
+    DONE = "done", _("已完成")
+
+
+class Comparator(models.TextChoices):
+    LTE = "lte", "≤"
+    LT = "lt", "<"
+    GTE = "gte", "≥"
+    GT = "gt", ">"
+
+
+class TargetStatus(models.TextChoices):
+    MET = "met", _("已达成")
+    ON_TRACK = "on_track", _("按期推进")
+    OFF_TRACK = "off_track", _("偏离目标")
+    NO_DATA = "no_data", _("暂无数据")
+
+
+class Stamped(models.Model):
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("最后修改人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Plan(Stamped):
+    slug = models.SlugField(_("标识"), max_length=60, unique=True)
+    title = models.CharField(_("标题"), max_length=200)
+    issuer = models.CharField(_("印发机关"), max_length=200, blank=True)
+    document_number = models.CharField(_("文号"), max_length=100, blank=True)
+    region_code = models.CharField(_("所属行政区代码"), max_length=6, validators=[region_code_validator])
+    region_name = models.CharField(_("所属行政区"), max_length=100)
+    year = models.PositiveSmallIntegerField(_("印发年份"), null=True, blank=True)
+    period = models.CharField(_("规划期"), max_length=40, blank=True)
+    source_seed = models.CharField(_("来源文件"), max_length=100, blank=True)
+    summary = models.TextField(_("概要"), blank=True)
+    structure_note = models.TextField(_("结构说明"), blank=True)
+    status = models.CharField(
+        _("状态"), max_length=10, choices=PlanStatus.choices, default=PlanStatus.IN_FORCE
+    )
+    built_in = models.BooleanField(_("内置"), default=False)
+
+    class Meta:
+        verbose_name = _("规划")
+        verbose_name_plural = _("规划")
+        ordering = ["region_code", "-year", "title"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Task(models.Model):
+    plan = models.ForeignKey(Plan, verbose_name=_("规划"), on_delete=models.CASCADE, related_name="tasks")
+    number = models.PositiveSmallIntegerField(_("序号"))
+    title = models.CharField(_("任务"), max_length=200, blank=True)
+    description = models.TextField(_("内容"), blank=True)
+
+    class Meta:
+        verbose_name = _("任务")
+        verbose_name_plural = _("任务")
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="plans_task_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title or '待补充'}"
+
+
+class ProgrammeBox(models.Model):
+    """专栏: a boxed programme of a plan, optionally with a declared budget total (万元) over its projects."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("规划"), on_delete=models.CASCADE, related_name="boxes")
+    task = models.ForeignKey(
+        Task,
+        verbose_name=_("所属任务"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="boxes",
+    )
+    number = models.PositiveSmallIntegerField(_("专栏号"))
+    title = models.CharField(_("专栏"), max_length=200)
+    content = models.TextField(_("内容"), blank=True)
+    declared_total = models.DecimalField(
+        _("申报总额（万元）"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+
+    class Meta:
+        verbose_name = _("专栏")
+        verbose_name_plural = _("专栏")
+        ordering = ["plan", "number"]
+        constraints = [models.UniqueConstraint(fields=["plan", "number"], name="plans_box_unique_number")]
+
+    def __str__(self) -> str:
+        return f"专栏{self.number} {self.title}"
+
+
+class Project(Stamped):
+    """重点项目 / 举措. A project may name a county (then only that county's clerks change it and only users who see
+    that county see it) and may be linked to an indicator result with its shortfall."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("规划"), on_delete=models.CASCADE, related_name="projects")
+    task = models.ForeignKey(
+        Task,
+        verbose_name=_("所属任务"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+    )
+    box = models.ForeignKey(
+        ProgrammeBox,
+        verbose_name=_("所属专栏"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="projects",
+    )
+    number = models.PositiveSmallIntegerField(_("序号"), null=True, blank=True)
+    title = models.CharField(_("项目/举措名称"), max_length=200)
+    content_standard = models.TextField(_("内容标准"), blank=True)
+    deadline = models.DateField(_("目标时限"), null=True, blank=True)
+    deadline_note = models.CharField(_("时限说明"), max_length=100, blank=True)
+    responsible_departments = models.CharField(_("责任部门"), max_length=300, blank=True)
+    budget = models.DecimalField(
+        _("预算（万元）"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0)],
+    )
+    status = models.CharField(
+        _("进展状态"), max_length=12, choices=ProjectStatus.choices, default=ProjectStatus.NOT_STARTED
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("完成进度（%）"), null=True, blank=True, validators=[MaxValueValidator(100)]
+    )
+    evidence_note = models.TextField(_("佐证材料说明"), blank=True)
+    county = models.ForeignKey(
+        "schools.Region",
+        verbose_name=_("实施区县"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="plan_projects",
+        limit_choices_to={"level": "county"},
+    )
+    school = models.ForeignKey(
+        "schools.School",
+        verbose_name=_("学校"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="plan_projects",
+    )
+    indicator_code = models.CharField(_("关联指标"), max_length=80, blank=True)
+    result_year = models.PositiveSmallIntegerField(_("指标学年"), null=True, blank=True)
+    shortfall = models.TextField(_("差距（自动填入）"), blank=True)
+
+    class Meta:
+        verbose_name = _("重点项目/举措")
+        verbose_name_plural = _("重点项目/举措")
+        ordering = ["plan", "task__number", "number", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True) | Q(budget__gte=0), name="plans_project_budget_non_negative"
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__isnull=True) | Q(progress__lte=100),
+                name="plans_project_progress_max_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Target(models.Model):
+    """A quantified target bound to an indicator code, evaluated against the latest stored results."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("规划"), on_delete=models.CASCADE, related_name="targets")
+    task = models.ForeignKey(
+        Task,
+        verbose_name=_("所属任务"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="targets",
+    )
+    description = models.CharField(_("目标"), max_length=300)
+    indicator_code = models.CharField(_("指标代码"), max_length=80, blank=True)
+    comparator = models.CharField(_("比较"), max_length=3, choices=Comparator.choices, blank=True)
+    value = models.DecimalField(_("目标值"), max_digits=12, decimal_places=4, null=True, blank=True)
+    unit = models.CharField(_("单位"), max_length=20, blank=True)
+    deadline = models.DateField(_("目标时限"), null=True, blank=True)
+    region_code = models.CharField(_("适用行政区代码"), max_length=6, validators=[region_code_validator])
+    region_name = models.CharField(_("适用行政区"), max_length=100)
+    note = models.TextField(_("说明"), blank=True)
+
+    class Meta:
+        verbose_name = _("目标")
+        verbose_name_plural = _("目标")
+        ordering = ["plan", "deadline", "pk"]
+
+    def __str__(self) -> str:
+        return self.description

@@ -1,0 +1,145 @@
+"""Plan pages: list, detail (tasks → projects, boxes, targets with status), project create / edit.
+
+Thin: reads through plans.selectors, writes through plans.services, everything scoped to the user's region.
+"""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+
+from accounts.scoping import visible_counties
+from schools.models import School
+
+from . import results, selectors, services
+from .forms import ProjectForm
+
+
+@login_required
+def plan_list(request):
+    plans = selectors.plan_list(user=request.user)
+    return render(request, "plans/plan_list.html", {"plans": plans})
+
+
+@login_required
+def plan_detail(request, pk: int):
+    plan = selectors.plan_get(user=request.user, pk=pk)
+    projects = list(selectors.project_list(user=request.user).filter(plan=plan))
+    for project in projects:
+        project.overdue = selectors.is_overdue(project)
+        project.editable = services.can_edit_project(request.user, county_id=project.county_id)
+    tasks = []
+    for task in plan.tasks.all():
+        task.visible_projects = [p for p in projects if p.task_id == task.pk]
+        tasks.append(task)
+    loose_projects = [p for p in projects if p.task_id is None]
+    boxes = []
+    for box in plan.boxes.all():
+        box.visible_projects = [p for p in projects if p.box_id == box.pk]
+        box.budget = selectors.box_budget(box)
+        boxes.append(box)
+    evaluations = [selectors.evaluate_target(t) for t in plan.targets.select_related("task")]
+    for evaluation in evaluations:
+        evaluation.indicator_label = results.indicator_label(evaluation.target.indicator_code)
+    return render(
+        request,
+        "plans/plan_detail.html",
+        {
+            "plan": plan,
+            "tasks": tasks,
+            "loose_projects": loose_projects,
+            "boxes": boxes,
+            "evaluations": evaluations,
+            "can_create": services.can_create_project(request.user),
+        },
+    )
+
+
+@login_required
+def project_detail(request, pk: int):
+    project = selectors.project_get(user=request.user, pk=pk)
+    project.overdue = selectors.is_overdue(project)
+    return render(
+        request,
+        "plans/project_detail.html",
+        {
+            "project": project,
+            "indicator_label": results.indicator_label(project.indicator_code)
+            if project.indicator_code
+            else "",
+            "editable": services.can_edit_project(request.user, county_id=project.county_id),
+        },
+    )
+
+
+def _prefill(request) -> tuple[dict, object]:
+    """Initial values of a project drawn up from a failing indicator (?county=&indicator=&school=&year=)."""
+    code = request.GET.get("indicator", "").strip()
+    county_code = request.GET.get("county", "").strip()
+    if not code or not county_code:
+        return {}, None
+    county = get_object_or_404(visible_counties(request.user), code=county_code)
+    school = None
+    if request.GET.get("school"):
+        school = get_object_or_404(School.objects.filter(county=county), code=request.GET["school"])
+    year = request.GET.get("year")
+    year = int(year) if year and year.isdigit() else results.latest_result_year(county.pk)
+    report = results.county_report(county.pk, year=year) if year else None
+    initial = {
+        "title": _("整改：%(name)s") % {"name": results.indicator_label(code)}
+        + (f"（{school.name}）" if school else ""),
+        "indicator_code": code,
+        "result_year": year,
+        "school": school.pk if school else None,
+        "county": county.pk,
+        "shortfall": services.shortfall_text(report=report, indicator_code=code, school=school),
+    }
+    return initial, county
+
+
+@login_required
+def project_create(request, plan_pk: int | None = None):
+    if not services.can_create_project(request.user):
+        raise PermissionDenied
+    plan = selectors.plan_get(user=request.user, pk=plan_pk) if plan_pk else None
+    if plan is None and request.GET.get("plan", "").isdigit():
+        plan = selectors.plan_get(user=request.user, pk=int(request.GET["plan"]))
+    initial, _county = _prefill(request)
+    if request.method == "POST":
+        form = ProjectForm(request.POST, user=request.user, plan=plan)
+        if form.is_valid():
+            try:
+                project = services.project_create(
+                    user=request.user, plan=form.cleaned_data["plan"], **form.service_data()
+                )
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("已保存重点项目/举措"))
+                return redirect("plans:project_detail", pk=project.pk)
+    else:
+        form = ProjectForm(initial=initial, user=request.user, plan=plan)
+    return render(request, "plans/project_form.html", {"form": form, "plan": plan, "project": None})
+
+
+@login_required
+def project_edit(request, pk: int):
+    project = selectors.project_get(user=request.user, pk=pk)
+    if not services.can_edit_project(request.user, county_id=project.county_id):
+        raise PermissionDenied
+    if request.method == "POST":
+        form = ProjectForm(request.POST, instance=project, user=request.user)
+        if form.is_valid():
+            try:
+                services.project_update(user=request.user, project=project, **form.service_data())
+            except ValidationError as exc:
+                form.add_error(None, exc)
+            else:
+                messages.success(request, _("已保存重点项目/举措"))
+                return redirect("plans:project_detail", pk=project.pk)
+    else:
+        form = ProjectForm(instance=project, user=request.user)
+    return render(
+        request, "plans/project_form.html", {"form": form, "plan": project.plan, "project": project}
+    )
