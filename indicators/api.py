@@ -1,1 +1,36 @@
-urlpatterns: list = []
+"""/api/v1/counties/{code}/report/?year=YYYY — the stored county balance report (spec/report.md).
+
+Scoped through accounts.scoping: a county outside the user's region answers 404, as a missing one does.
+"""
+
+from django.shortcuts import get_object_or_404
+from django.urls import path
+from rest_framework.decorators import api_view
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.response import Response
+
+from accounts.scoping import visible_counties
+
+from . import selectors
+
+
+@api_view(["GET"])
+def county_report(request, code: str):
+    county = get_object_or_404(visible_counties(request.user), code=code)
+    year = request.query_params.get("year")
+    if year not in (None, ""):
+        try:
+            year = int(year)
+        except ValueError as exc:
+            raise ValidationError({"year": "学年应为整数，例如 2024"}) from exc
+    else:
+        year = None
+    report = selectors.county_report(county.pk, year)
+    if report is None:
+        raise NotFound("该区县该学年尚无计算结果")
+    return Response(report)
+
+
+urlpatterns = [
+    path("counties/<str:code>/report/", county_report, name="county-report"),
+]

@@ -1,11 +1,333 @@
-"""Writes of the indicator engine. `request_recompute` is the one hook every data change calls."""
+"""Writes of the indicator engine: rule-set revisions, recomputes and roll-ups.
 
+`request_recompute` is the one hook every data change calls (schools/services.py, teachers/services.py, the
+importer). It never recomputes inside the caller's transaction: it queues the counties on commit, debounced.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
 from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from schools.choices import RegionLevel
+from schools.models import Region
+
+from . import rules
+from .formulas import STAGES, compute_report
+from .models import CountyResult, IndicatorResult, RecomputeRun, RegionRollup, RuleSet, UnitResult
+from .selectors import county_inputs, current_rule_set, latest_data_year
+
+logger = logging.getLogger(__name__)
+
+
+# ---------------------------------------------------------------- rule sets
+
+
+def rule_set_revise(rule_set: RuleSet, params: dict[str, Any], user=None, note: str = "") -> RuleSet:
+    """Save changed settings as a NEW version of the rule set; older versions and the results naming them stay.
+
+    Results change only at the next recompute.
+    """
+    if not isinstance(params, dict):
+        raise ValidationError({"params": "参数必须是 JSON 对象"})
+    if rule_set.code in rules.DEFAULTS:
+        missing = rules.validate_params(rule_set.code, params)
+        if missing:
+            raise ValidationError({"params": f"缺少参数：{'、'.join(missing)}"})
+    with transaction.atomic():
+        # serialise concurrent revisions of one code
+        list(RuleSet.objects.select_for_update().filter(code=rule_set.code).values_list("pk", flat=True))
+        latest = RuleSet.objects.filter(code=rule_set.code).aggregate(v=Max("version"))["v"] or 0
+        return RuleSet.objects.create(
+            code=rule_set.code,
+            version=latest + 1,
+            name=rule_set.name,
+            params=params,
+            note=note,
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+
+
+# ---------------------------------------------------------------- recompute
+
+
+def _verdict_columns(report: dict[str, Any]) -> dict[str, Any]:
+    q, b = report["quality_2017"], report["basic_2012"]
+    return {
+        **q["verdict"],
+        "pass_2017": q["pass"],
+        "pass_2012": b["pass"],
+        "composite_cv_primary": q["primary"]["composite_cv"],
+        "composite_cv_junior": q["junior"]["composite_cv"],
+        "basic_composite_cv_primary": b["primary"]["composite_cv"],
+        "basic_composite_cv_junior": b["junior"]["composite_cv"],
+        "degree_ratio": report["urban_rural_degree_ratio"]["ratio"],
+        "large_classes": sum(report["class_size"][s]["large"] for s in STAGES),
+        "super_large_classes": sum(report["class_size"][s]["super_large"] for s in STAGES),
+    }
+
+
+def _write_rows(result: CountyResult, report: dict[str, Any], school_ids: dict[str, int]) -> None:
+    indicators, units = [], []
+    for standard in (rules.QUALITY_2017, rules.BASIC_2012):
+        for stage in STAGES:
+            block = report[standard][stage]
+            for code, ind in block["indicators"].items():
+                indicators.append(
+                    IndicatorResult(
+                        result=result,
+                        standard=standard,
+                        stage=stage,
+                        code=code,
+                        units=block["units"],
+                        mean=ind["mean"],
+                        cv=ind["cv"],
+                        threshold=ind.get("threshold"),
+                        cv_limit=ind.get("cv_limit"),
+                        cv_pass=ind.get("cv_pass"),
+                    )
+                )
+            for school in block["schools"]:
+                units.append(
+                    UnitResult(
+                        result=result,
+                        school_id=school_ids[school["code"]],
+                        standard=standard,
+                        stage=stage,
+                        students=school["students"],
+                        values=school["values"],
+                        met=school.get("met"),
+                        passed=school.get("pass"),
+                        shortfalls=school.get("shortfalls", {}),
+                    )
+                )
+    IndicatorResult.objects.bulk_create(indicators, batch_size=500)
+    UnitResult.objects.bulk_create(units, batch_size=500)
+
+
+def recompute_county(county_id: int, year: int | None = None, *, run: RecomputeRun | None = None):
+    """Recompute and store every result of (county, year) in ONE transaction: delete the old rows, insert the
+    new ones. A failure anywhere leaves the previous results as they were. Returns the CountyResult, or None
+    when the county has no data for that year (year None = the county's latest year of data)."""
+    county = Region.objects.get(pk=county_id, level=RegionLevel.COUNTY)
+    if year is None:
+        year = latest_data_year(county_id)
+        if year is None:
+            return None
+    quality, basic = current_rule_set(rules.QUALITY_2017), current_rule_set(rules.BASIC_2012)
+    data = county_inputs(county, year, quality.params)
+    report = compute_report(data, quality.params, basic.params)
+    school_ids = {s["code"]: s["id"] for s in data.schools}
+    with transaction.atomic():
+        # one writer per county at a time (a second one waits, then replaces)
+        Region.objects.select_for_update().filter(pk=county_id).values_list("pk", flat=True).first()
+        CountyResult.objects.filter(county_id=county_id, year=year).delete()
+        result = CountyResult.objects.create(
+            county=county,
+            year=year,
+            rule_set=quality,
+            basic_rule_set=basic,
+            run=run,
+            computed_at=timezone.now(),
+            report=report,
+            **_verdict_columns(report),
+        )
+        _write_rows(result, report, school_ids)
+    return result
+
+
+def run_start(trigger: str, *, user=None, year: int | None = None) -> RecomputeRun:
+    return RecomputeRun.objects.create(
+        trigger=trigger, started_by=user if getattr(user, "is_authenticated", False) else None, year=year
+    )
+
+
+def run_record(run: RecomputeRun | None, county_id: int, status: str, error: str = "") -> None:
+    """Record one county's outcome on the run (row-locked: parallel workers update the same run)."""
+    if run is None:
+        return
+    with transaction.atomic():
+        locked = RecomputeRun.objects.select_for_update().get(pk=run.pk)
+        locked.counties[str(county_id)] = {"status": status, **({"error": error} if error else {})}
+        if error:
+            locked.error = (locked.error + f"\n{county_id}: {error}").strip()
+        locked.save(update_fields=["counties", "error"])
+    run.counties, run.error = locked.counties, locked.error
+
+
+def run_finish(run: RecomputeRun) -> RecomputeRun:
+    run.refresh_from_db()
+    statuses = [c.get("status") for c in run.counties.values()]
+    if statuses and all(s == "error" for s in statuses):
+        run.status = RecomputeRun.Status.FAILED
+    elif "error" in statuses:
+        run.status = RecomputeRun.Status.PARTIAL
+    else:
+        run.status = RecomputeRun.Status.DONE
+    run.finished_at = timezone.now()
+    run.save(update_fields=["status", "finished_at"])
+    return run
+
+
+def recompute_county_safely(county_id: int, year: int | None, run: RecomputeRun | None) -> dict[str, Any]:
+    """recompute_county for a batch: a failing county is recorded on the run and the batch goes on."""
+    try:
+        result = recompute_county(county_id, year, run=run)
+    except Exception as exc:  # noqa: BLE001 - one county's failure must not stop the others
+        logger.exception("recompute of county %s failed", county_id)
+        run_record(run, county_id, "error", f"{type(exc).__name__}: {exc}"[:500])
+        return {"county_id": county_id, "status": "error"}
+    status = "done" if result is not None else "no_data"
+    run_record(run, county_id, status)
+    return {"county_id": county_id, "status": status, "year": result.year if result else None}
+
+
+def recompute_many(
+    county_ids: Iterable[int], year: int | None = None, *, trigger: str = "command", user=None
+) -> RecomputeRun:
+    """Recompute counties one after another in this process, then the roll-ups (used inline and by commands)."""
+    run = run_start(trigger, user=user, year=year)
+    for county_id in county_ids:
+        recompute_county_safely(county_id, year, run)
+    run_finish(run)
+    rollups_refresh(year)
+    return run
+
+
+# ---------------------------------------------------------------- debounced requests
+
+_local = threading.local()
+
+
+def _pending() -> set[tuple[int, int | None]]:
+    if not hasattr(_local, "pending"):
+        _local.pending = set()
+    return _local.pending
+
+
+def _debounce_key(county_id: int, year: int | None) -> str:
+    return f"indicators:recompute:{county_id}:{year or 'latest'}"
+
+
+def debounce_release(county_id: int, year: int | None) -> None:
+    """Called by the task when it starts, so changes made from now on queue a new recompute."""
+    cache.delete(_debounce_key(county_id, year))
+
+
+def _flush() -> None:
+    pending = sorted(_pending(), key=lambda p: (p[0], p[1] or 0))
+    _pending().clear()
+    if not pending:
+        return
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        run = run_start(RecomputeRun.Trigger.EDIT)
+        for county_id, year in pending:
+            recompute_county_safely(county_id, year, run)
+        run_finish(run)
+        rollups_refresh_for_counties([c for c, _ in pending])
+        return
+    from .tasks import recompute_county as recompute_task
+
+    delay = settings.RECOMPUTE_DEBOUNCE_SECONDS
+    for county_id, year in pending:
+        if cache.add(_debounce_key(county_id, year), True, timeout=delay + 300):
+            recompute_task.apply_async((county_id, year), countdown=delay)
 
 
 def request_recompute(county_ids: Iterable[int], year: int | None = None) -> None:
     """Queue a debounced recompute of these counties once the current transaction commits.
 
-    Placeholder until the indicator engine lands; callers already use it so no data path is missed.
+    Inline when there is no broker (CELERY_TASK_ALWAYS_EAGER); otherwise one Celery task per county and year,
+    delayed by RECOMPUTE_DEBOUNCE_SECONDS, and not queued again while one is waiting. year None = the county's
+    latest year of data at the time the recompute runs.
     """
-    return None
+    ids = {int(c) for c in county_ids if c}
+    if not ids:
+        return
+    _pending().update((county_id, year) for county_id in ids)
+    transaction.on_commit(_flush)
+
+
+# ---------------------------------------------------------------- roll-ups
+
+
+def _ranking_key(row: dict[str, Any]):
+    order = {True: 0, None: 1, False: 2}
+    cvs = [c for c in (row["composite_cv_primary"], row["composite_cv_junior"]) if c is not None]
+    return (order[row["pass_2017"]], max(cvs) if cvs else float("inf"), row["county__code"])
+
+
+def rollups_refresh(year: int | None = None, region_ids: Iterable[int] | None = None) -> list[RegionRollup]:
+    """Write the roll-up of each city and province (or the given ones) for a year (None = latest result year):
+    counties passing the 2017 standard, their share, and a ranking."""
+    if year is None:
+        year = CountyResult.objects.aggregate(y=Max("year"))["y"]
+        if year is None:
+            return []
+    counties = list(
+        Region.objects.filter(level=RegionLevel.COUNTY).values("pk", "parent_id", "parent__parent_id")
+    )
+    results = list(
+        CountyResult.objects.filter(year=year).values(
+            "county_id",
+            "county__code",
+            "county__name",
+            "pass_2017",
+            "composite_cv_primary",
+            "composite_cv_junior",
+            "degree_ratio",
+        )
+    )
+    by_county = {r["county_id"]: r for r in results}
+    regions = Region.objects.filter(level__in=[RegionLevel.CITY, RegionLevel.PROVINCE])
+    if region_ids is not None:
+        regions = regions.filter(pk__in=list(region_ids))
+    now, written = timezone.now(), []
+    for region in regions.only("pk"):
+        members = [c["pk"] for c in counties if region.pk in (c["parent_id"], c["parent__parent_id"])]
+        rows = sorted((by_county[c] for c in members if c in by_county), key=_ranking_key)
+        ranking = [
+            {
+                "rank": i + 1,
+                "code": r["county__code"],
+                "name": r["county__name"],
+                "pass_2017": r["pass_2017"],
+                "composite_cv": {"primary": r["composite_cv_primary"], "junior": r["composite_cv_junior"]},
+                "urban_rural_degree_ratio": r["degree_ratio"],
+            }
+            for i, r in enumerate(rows)
+        ]
+        passing = sum(1 for r in rows if r["pass_2017"] is True)
+        rollup, _ = RegionRollup.objects.update_or_create(
+            region=region,
+            year=year,
+            defaults={
+                "computed_at": now,
+                "counties": len(members),
+                "counties_with_results": len(rows),
+                "counties_passing": passing,
+                "share_passing": passing / len(members) if members else None,
+                "ranking": ranking,
+            },
+        )
+        written.append(rollup)
+    return written
+
+
+def rollups_refresh_for_counties(county_ids: Iterable[int]) -> None:
+    """Refresh the roll-ups of the cities and provinces above these counties, for each year they have results."""
+    ids = list(county_ids)
+    parents = Region.objects.filter(pk__in=ids).values_list("parent_id", "parent__parent_id")
+    region_ids = {r for pair in parents for r in pair if r}
+    years = set(CountyResult.objects.filter(county_id__in=ids).values_list("year", flat=True))
+    for year in years:
+        rollups_refresh(year, region_ids)

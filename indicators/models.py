@@ -1,0 +1,210 @@
+"""Rule sets (versioned settings) and the stored results of the last recompute of each county and year.
+
+Results are written only by `services.recompute_county` (delete + insert in one transaction) and read only by
+`selectors`; nothing here is recomputed on read.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RuleSet(models.Model):
+    """One version of a standard's settings. Versions are never edited in place: a revision adds a row."""
+
+    code = models.CharField(_("规则代码"), max_length=30)
+    version = models.PositiveIntegerField(_("版本"))
+    name = models.CharField(_("名称"), max_length=100, blank=True)
+    params = models.JSONField(_("参数"), default=dict)
+    note = models.TextField(_("修订说明"), blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        verbose_name = _("评估规则")
+        verbose_name_plural = _("评估规则")
+        ordering = ["code", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["code", "version"], name="ruleset_code_version_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} v{self.version}"
+
+
+class RecomputeRun(models.Model):
+    class Trigger(models.TextChoices):
+        USER = "user", _("用户")
+        EDIT = "edit", _("数据修改")
+        IMPORT = "import", _("导入")
+        BEAT = "beat", _("定时任务")
+        COMMAND = "command", _("命令")
+
+    class Status(models.TextChoices):
+        RUNNING = "running", _("进行中")
+        DONE = "done", _("已完成")
+        PARTIAL = "partial", _("部分失败")
+        FAILED = "failed", _("失败")
+
+    trigger = models.CharField(_("触发方式"), max_length=10, choices=Trigger.choices, default=Trigger.EDIT)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("发起人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(_("学年"), null=True, blank=True)
+    started_at = models.DateTimeField(_("开始时间"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
+    status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.RUNNING)
+    counties = models.JSONField(_("各区县状态"), default=dict, blank=True)
+    error = models.TextField(_("错误"), blank=True)
+
+    class Meta:
+        verbose_name = _("重算记录")
+        verbose_name_plural = _("重算记录")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.get_trigger_display()} {self.get_status_display()}"
+
+
+class CountyResult(models.Model):
+    """The full report of one county and year, with its verdict in typed columns for listing and ranking."""
+
+    class Verdict(models.TextChoices):
+        PASS = "pass", _("达标")
+        FAIL = "fail", _("未达标")
+        INCOMPLETE = "incomplete", _("数据不全")
+
+    county = models.ForeignKey(
+        "schools.Region", verbose_name=_("区县"), on_delete=models.CASCADE, related_name="indicator_results"
+    )
+    year = models.PositiveSmallIntegerField(_("学年"))
+    rule_set = models.ForeignKey(
+        RuleSet, verbose_name=_("优质均衡规则"), on_delete=models.PROTECT, related_name="+"
+    )
+    basic_rule_set = models.ForeignKey(
+        RuleSet, verbose_name=_("基本均衡规则"), on_delete=models.PROTECT, related_name="+"
+    )
+    run = models.ForeignKey(
+        RecomputeRun,
+        verbose_name=_("重算记录"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    computed_at = models.DateTimeField(_("计算时间"))
+    report = models.JSONField(_("报告"))
+    resource = models.CharField(_("资源配置"), max_length=10, choices=Verdict.choices)
+    government = models.CharField(_("政府保障程度"), max_length=10, choices=Verdict.choices)
+    quality = models.CharField(_("教育质量"), max_length=10, choices=Verdict.choices)
+    recognition = models.CharField(_("社会认可度"), max_length=10, choices=Verdict.choices)
+    pass_2017 = models.BooleanField(_("优质均衡达标"), null=True)
+    pass_2012 = models.BooleanField(_("基本均衡达标"), null=True)
+    composite_cv_primary = models.FloatField(_("小学综合差异系数"), null=True)
+    composite_cv_junior = models.FloatField(_("初中综合差异系数"), null=True)
+    basic_composite_cv_primary = models.FloatField(_("小学综合差异系数（2012）"), null=True)
+    basic_composite_cv_junior = models.FloatField(_("初中综合差异系数（2012）"), null=True)
+    degree_ratio = models.FloatField(_("城乡本科学历比"), null=True)
+    large_classes = models.PositiveIntegerField(_("大班额数"), default=0)
+    super_large_classes = models.PositiveIntegerField(_("超大班额数"), default=0)
+
+    class Meta:
+        verbose_name = _("区县评估结果")
+        verbose_name_plural = _("区县评估结果")
+        ordering = ["county__code", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["county", "year"], name="countyresult_county_year_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.county_id} {self.year}"
+
+
+class IndicatorResult(models.Model):
+    """County mean and CV of one indicator, stage and standard."""
+
+    result = models.ForeignKey(CountyResult, on_delete=models.CASCADE, related_name="indicators")
+    standard = models.CharField(_("标准"), max_length=20)
+    stage = models.CharField(_("学段"), max_length=10)
+    code = models.CharField(_("指标"), max_length=5)
+    units = models.PositiveIntegerField(_("计算单位数"))
+    mean = models.FloatField(_("均值"), null=True)
+    cv = models.FloatField(_("差异系数"), null=True)
+    threshold = models.FloatField(_("标准值"), null=True)
+    cv_limit = models.FloatField(_("差异系数上限"), null=True)
+    cv_pass = models.BooleanField(_("差异系数达标"), null=True)
+
+    class Meta:
+        verbose_name = _("指标结果")
+        verbose_name_plural = _("指标结果")
+        ordering = ["result", "standard", "stage", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["result", "standard", "stage", "code"], name="indicatorresult_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.standard} {self.stage} {self.code}"
+
+
+class UnitResult(models.Model):
+    """One school-stage unit's values of one standard, with the school verdict (2017) and shortfalls."""
+
+    result = models.ForeignKey(CountyResult, on_delete=models.CASCADE, related_name="units")
+    school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
+    standard = models.CharField(_("标准"), max_length=20)
+    stage = models.CharField(_("学段"), max_length=10)
+    students = models.PositiveIntegerField(_("在校生数"))
+    values = models.JSONField(_("指标值"))
+    met = models.PositiveSmallIntegerField(_("达标项数"), null=True)
+    passed = models.BooleanField(_("学校达标"), null=True)
+    shortfalls = models.JSONField(_("差距"), default=dict)
+
+    class Meta:
+        verbose_name = _("学校指标结果")
+        verbose_name_plural = _("学校指标结果")
+        ordering = ["result", "standard", "stage", "school"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["result", "school", "standard", "stage"], name="unitresult_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.standard} {self.stage} {self.school_id}"
+
+
+class RegionRollup(models.Model):
+    """City / province roll-up of the latest county results of a year: share passing 2017, rankings."""
+
+    region = models.ForeignKey("schools.Region", on_delete=models.CASCADE, related_name="indicator_rollups")
+    year = models.PositiveSmallIntegerField(_("学年"))
+    computed_at = models.DateTimeField(_("计算时间"))
+    counties = models.PositiveIntegerField(_("区县数"))
+    counties_with_results = models.PositiveIntegerField(_("有结果的区县数"))
+    counties_passing = models.PositiveIntegerField(_("优质均衡达标区县数"))
+    share_passing = models.FloatField(_("达标比例"), null=True)
+    ranking = models.JSONField(_("排名"), default=list)
+
+    class Meta:
+        verbose_name = _("区域汇总")
+        verbose_name_plural = _("区域汇总")
+        ordering = ["region__code", "-year"]
+        constraints = [models.UniqueConstraint(fields=["region", "year"], name="regionrollup_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.year}"

@@ -1,0 +1,101 @@
+"""The county report as readable Chinese text (manage.py balance_report --format text), from the stored JSON."""
+
+from typing import Any
+
+STAGE = {"primary": "小学", "junior": "初中"}
+VERDICT = {"pass": "达标", "fail": "未达标", "incomplete": "数据不全"}
+Q_NAMES = {
+    "Q1": "每百名学生拥有高于规定学历教师数",
+    "Q2": "每百名学生拥有县级以上骨干教师数",
+    "Q3": "每百名学生拥有体育、艺术专任教师数",
+    "Q4": "生均教学及辅助用房面积",
+    "Q5": "生均体育运动场馆面积",
+    "Q6": "生均教学仪器设备值",
+    "Q7": "每百名学生拥有网络多媒体教室数",
+}
+B_NAMES = {
+    "B1": "生均教学及辅助用房面积",
+    "B2": "生均体育运动场馆面积",
+    "B3": "生均教学仪器设备值",
+    "B4": "每百名学生拥有计算机台数",
+    "B5": "生均图书册数",
+    "B6": "师生比",
+    "B7": "生均高于规定学历教师数",
+    "B8": "生均中级及以上专业技术职务教师数",
+}
+
+
+def _n(value, digits=3) -> str:
+    return "—" if value is None else f"{value:,.{digits}f}"
+
+
+def _yes(value) -> str:
+    return {True: "是", False: "否", None: "无法判定"}[value]
+
+
+def render(report: dict[str, Any]) -> str:
+    county, q, b = report["county"], report["quality_2017"], report["basic_2012"]
+    rs = report.get("rule_set", {})
+    lines = [
+        f"{county['name']}（{county['code']}）{report['year']}学年 义务教育均衡发展监测报告",
+        f"计算时间：{report.get('computed_at', '—')}　规则：{rs.get('code', '—')} 第{rs.get('version', '—')}版",
+        "",
+        "一、优质均衡（2017）结论",
+    ]
+    parts = {
+        "resource": "资源配置",
+        "government": "政府保障程度",
+        "quality": "教育质量",
+        "recognition": "社会认可度",
+    }
+    for key, label in parts.items():
+        failing = q.get("failing_items", {}).get(key) or []
+        extra = f"（未达标项：{'、'.join(failing)}）" if failing else ""
+        lines.append(f"  {label}：{VERDICT[q['verdict'][key]]}{extra}")
+    for stage in ("primary", "junior"):
+        block = q[stage]
+        lines += ["", f"二、资源配置 — {STAGE[stage]}（计算单位 {block['units']} 个）"]
+        for code, ind in block["indicators"].items():
+            lines.append(
+                f"  {code} {Q_NAMES[code]}：均值 {_n(ind['mean'])}（标准 {_n(ind['threshold'], 1)}），"
+                f"差异系数 {_n(ind['cv'])}（上限 {_n(ind['cv_limit'], 2)}，{_yes(ind['cv_pass'])}达标）"
+            )
+        lines.append(f"  综合差异系数（仅供参考）：{_n(block['composite_cv'])}")
+        lines.append(f"  达标学校：{block['schools_passing']} / {len(block['schools'])}")
+        for school in block["schools"]:
+            if school["pass"] is True:
+                continue
+            gaps = "；".join(
+                f"{k} 还差 {_n(s['missing'], 0 if s['unit'] in ('人', '间') else 1)} {s['unit']}"
+                for k, s in school["shortfalls"].items()
+            )
+            lines.append(f"    · {school['name'] or school['code']}：{school['met']}项达标。{gaps}")
+    lines += ["", "三、基本均衡（2012）综合差异系数"]
+    for stage in ("primary", "junior"):
+        block = b[stage]
+        lines.append(
+            f"  {STAGE[stage]}：{_n(block['composite_cv'])}（上限 {_n(block['limit'], 2)}，{_yes(block['pass'])}达标）"
+        )
+    lines += ["", "四、班额"]
+    for stage in ("primary", "junior"):
+        c = report["class_size"][stage]
+        lines.append(
+            f"  {STAGE[stage]}：{c['classes']} 个班，超过 {c['limit']} 人 {c['over_limit']} 个，"
+            f"大班额 {c['large']} 个，超大班额 {c['super_large']} 个，最大班额 {c['max'] or '—'} 人"
+        )
+    ur = report["urban_rural_degree_ratio"]
+    lines += [
+        "",
+        "五、城乡专任教师本科以上学历比例",
+        f"  城区 {_n(ur['urban_share'])}，乡村 {_n(ur['rural_share'])}，比值 {_n(ur['ratio'])}"
+        f"（目标 ≤ {ur['target']}，{_yes(ur['pass'])}达标）；还需乡村本科教师 {ur['rural_teachers_needed'] or 0} 人",
+    ]
+    lines += ["", "六、学业水平差异率（本系统估算）"]
+    for stage in ("primary", "junior"):
+        for subject, a in report["achievement"].get(stage, {}).items():
+            failing = sum(1 for s in a["schools"] if s["pass"] is False)
+            lines.append(
+                f"  {STAGE[stage]}{subject}：校际差异率 {_n(a['inter_school_difference_rate'])}，"
+                f"与城区优质学校差异率 ≥ 0.15 的学校 {failing} 所"
+            )
+    return "\n".join(lines) + "\n"
