@@ -120,8 +120,13 @@ def _xlsx(path: Path, archive: zipfile.ZipFile | None) -> list[SheetSource]:
             calamine_sheet = workbook.get_sheet_by_name(name)
         except Exception as exc:
             raise FileProblem(f"工作表「{name}」无法读取。") from exc
+        empty = calamine_sheet.height <= 1 and not any(
+            str(v).strip() for row in calamine_sheet.to_python() for v in row
+        )
+        if empty:
+            continue
         if sheet is None:
-            if name.strip().lower() in IGNORED_SHEETS or calamine_sheet.height == 0:
+            if name.strip().lower() in IGNORED_SHEETS:
                 continue
             unknown.append(name)
             continue
