@@ -35,6 +35,11 @@ def county_summaries(county_ids: Iterable[int], year: int | None = None) -> list
     return list(fn(ids, year=year))
 
 
+def region_rollup(region_id: int, year: int | None = None) -> dict | None:
+    fn = getattr(_selectors(), "region_rollup", None)
+    return fn(region_id, year=year) if fn else None
+
+
 def summary_passes_2017(summary: dict) -> bool | None:
     """pass_2017 of a county summary; falls back to the four verdict parts (all "pass")."""
     if "pass_2017" in summary:

@@ -169,6 +169,31 @@ def _combine(statuses: list[str]) -> str:
     return TargetStatus.MET
 
 
+def _rollup_share(rollup: dict | None) -> float | None:
+    if not rollup or rollup.get("share_passing") is None:
+        return None
+    return 100.0 * rollup["share_passing"]
+
+
+def _region_share(region_code: str) -> tuple[float | None, float | None, int | None]:
+    """(latest %, previous year's %, year) of the region's counties passing the 2017 standard: the stored
+    roll-up of a city or province, else counted from the stored county summaries (a county alone: 0 or 100)."""
+    region = Region.objects.filter(code=region_code).first()
+    if region is None:
+        return None, None, None
+    rollup = results.region_rollup(region.pk)
+    if rollup is not None:
+        year = rollup.get("year")
+        previous = _rollup_share(results.region_rollup(region.pk, year=year - 1)) if year else None
+        return _rollup_share(rollup), previous, year
+    ids = list(counties_under(region_code).values_list("pk", flat=True))
+    summaries = results.county_summaries(ids)
+    years = [s.get("year") for s in summaries if s.get("year")]
+    year = max(years) if years else None
+    previous = results.share_passing(results.county_summaries(ids, year=year - 1), len(ids)) if year else None
+    return results.share_passing(summaries, len(ids)), previous, year
+
+
 def evaluate_target(
     target: Target, *, county: Region | None = None, today: datetime.date | None = None
 ) -> TargetEvaluation:
@@ -177,15 +202,7 @@ def evaluate_target(
     code = target.indicator_code
     goal = results.as_float(target.value)
     if code in results.REGION_INDICATORS:
-        counties = list(counties_under(target.region_code))
-        ids = [c.pk for c in counties]
-        summaries = results.county_summaries(ids)
-        value = results.share_passing(summaries, len(ids))
-        years = [s.get("year") for s in summaries if s.get("year")]
-        year = max(years) if years else None
-        previous = None
-        if year:
-            previous = results.share_passing(results.county_summaries(ids, year=year - 1), len(ids))
+        value, previous, year = _region_share(target.region_code)
         status = status_for(value, previous, target.comparator, goal, target.deadline, today)
         return TargetEvaluation(target, status, value=value, year=year)
     if code in results.COUNTY_INDICATORS:

@@ -1,8 +1,12 @@
+"""Stored county results for plan and dashboard tests, written as the indicator engine stores them."""
+
 import copy
 
 import pytest
+from django.utils import timezone
 
-from plans import results
+from indicators import selectors as indicator_selectors
+from indicators.models import CountyResult
 
 REPORT = {
     "county": {"code": "371302", "name": "兰山区"},
@@ -10,6 +14,7 @@ REPORT = {
     "computed_at": "2026-11-22T10:00:00+08:00",
     "rule_set": {"code": "moe-2017", "version": 1},
     "quality_2017": {
+        "pass": False,
         "primary": {
             "units": 2,
             "indicators": {
@@ -90,39 +95,35 @@ def make_report(**changes) -> dict:
     return report
 
 
+class ResultStore:
+    """store[(county_id, year)] = report writes a CountyResult the way the engine does (report + typed columns)."""
+
+    def __setitem__(self, key, report):
+        county_id, year = key
+        report = {**report, "year": year}
+        q = report["quality_2017"]
+        verdict = q["verdict"]
+        stages = ("primary", "junior")
+        CountyResult.objects.update_or_create(
+            county_id=county_id,
+            year=year,
+            defaults={
+                "rule_set": indicator_selectors.current_rule_set("quality_2017"),
+                "basic_rule_set": indicator_selectors.current_rule_set("basic_2012"),
+                "computed_at": timezone.now(),
+                "report": report,
+                **verdict,
+                "pass_2017": all(v == "pass" for v in verdict.values()),
+                "composite_cv_primary": (q.get("primary") or {}).get("composite_cv"),
+                "degree_ratio": report["urban_rural_degree_ratio"]["ratio"],
+                "large_classes": sum(report["class_size"].get(s, {}).get("large", 0) for s in stages),
+                "super_large_classes": sum(
+                    report["class_size"].get(s, {}).get("super_large", 0) for s in stages
+                ),
+            },
+        )
+
+
 @pytest.fixture
-def stored_results(monkeypatch):
-    """Stored county reports by (county id, year), read through plans.results as the engine's selectors would be.
-
-    Until indicators.selectors lands this stands in for the result store; tests put reports in it.
-    """
-    store: dict[tuple[int, int], dict] = {}
-
-    def county_report(county_id, year=None):
-        year = year or latest_result_year(county_id)
-        return store.get((county_id, year))
-
-    def latest_result_year(county_id):
-        years = [y for (c, y) in store if c == county_id]
-        return max(years) if years else None
-
-    def county_summaries(county_ids, year=None):
-        rows = []
-        for county_id in county_ids:
-            report = county_report(county_id, year)
-            if report:
-                verdict = report["quality_2017"]["verdict"]
-                rows.append(
-                    {
-                        "code": report["county"]["code"],
-                        "year": report["year"],
-                        "verdict": verdict,
-                        "pass_2017": all(v == "pass" for v in verdict.values()),
-                    }
-                )
-        return rows
-
-    monkeypatch.setattr(results, "county_report", county_report)
-    monkeypatch.setattr(results, "latest_result_year", latest_result_year)
-    monkeypatch.setattr(results, "county_summaries", county_summaries)
-    return store
+def stored_results(db):
+    return ResultStore()

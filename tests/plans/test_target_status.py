@@ -88,3 +88,15 @@ def test_share_of_counties_at_sixty_percent_or_more_is_met(
 def test_a_target_without_indicator_has_no_data(db):
     target = Plan.objects.get(slug="jinan-strong-towns-2023").targets.filter(indicator_code="").first()
     assert selectors.evaluate_target(target, today=TODAY).status == TargetStatus.NO_DATA
+
+
+def test_share_of_counties_reads_the_stored_city_roll_up(share_target, county, other_county, stored_results):
+    from indicators.services import rollups_refresh
+
+    passing = {"resource": "pass", "government": "pass", "quality": "pass", "recognition": "pass"}
+    stored_results[(county.pk, 2024)] = make_report(quality_2017__verdict=passing)
+    stored_results[(other_county.pk, 2024)] = make_report()
+    rollups_refresh(2024)
+    evaluation = selectors.evaluate_target(share_target, today=TODAY)
+    assert (evaluation.value, evaluation.year) == (pytest.approx(50.0), 2024)
+    assert evaluation.status == TargetStatus.OFF_TRACK
