@@ -7,10 +7,11 @@ from accounts.scoping: a county outside the user's region answers 404.
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 
-from accounts.scoping import visible_counties
+from accounts.scoping import visible_counties, visible_regions
 from plans import results
 from plans import selectors as plan_selectors
 from plans import services as plan_services
+from schools.choices import RegionLevel
 
 
 def _alerts(user, county=None) -> dict:
@@ -20,15 +21,36 @@ def _alerts(user, county=None) -> dict:
     return alerts
 
 
+def _stored_rollups(user, year: int | None) -> list[dict]:
+    """The stored roll-ups of the cities and provinces the user sees (its own region first)."""
+    regions = visible_regions(user).exclude(level=RegionLevel.COUNTY).order_by("level", "code")
+    rollups = []
+    for region in regions:
+        stored = results.region_rollup(region.pk, year=year)
+        if stored is not None:
+            rollups.append(stored)
+    rollups.sort(key=lambda r: (r["region"]["code"] != user.region_code, r["region"]["code"]))
+    return rollups
+
+
 @login_required
 def dashboard(request):
     counties = list(visible_counties(request.user).select_related("parent"))
     year = request.GET.get("year")
     year = int(year) if year and year.isdigit() else None
     rows = [summary_row(county, results.county_report(county.pk, year=year)) for county in counties]
+    counted = rollup(rows)
+    stored = _stored_rollups(request.user, year)
+    own = next((r for r in stored if r["region"]["code"] == request.user.region_code), None)
+    if own and own.get("ranking"):
+        ranks = {r["code"]: r["rank"] for r in own["ranking"]}
+        for row in rows:
+            row["rank"] = ranks.get(row["county"].code) if row["has_result"] else None
+    rows.sort(key=lambda r: (r.get("rank") is None, r.get("rank") or 0, r["county"].code))
     context = {
         "rows": rows,
-        "rollup": rollup(rows),
+        "rollup": counted,
+        "stored_rollups": stored,
         "year": year,
         "alerts": _alerts(request.user),
         "labels": PART_LABELS,

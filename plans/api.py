@@ -45,7 +45,7 @@ class TargetSerializer(serializers.ModelSerializer):
     def _evaluation(self, target):
         cache = self.context.setdefault("evaluations", {})
         if target.pk not in cache:
-            cache[target.pk] = selectors.evaluate_target(target)
+            cache[target.pk] = selectors.evaluate_target(target, user=self.context["request"].user)
         return cache[target.pk]
 
     def get_status(self, target):

@@ -194,19 +194,40 @@ def _region_share(region_code: str) -> tuple[float | None, float | None, int | N
     return results.share_passing(summaries, len(ids)), previous, year
 
 
+def _sees_region(user, region_code: str) -> bool:
+    if user is None or user.is_admin:
+        return True
+    return visible_regions(user).filter(code=region_code).exists()
+
+
 def evaluate_target(
-    target: Target, *, county: Region | None = None, today: datetime.date | None = None
+    target: Target,
+    *,
+    user=None,
+    county: Region | None = None,
+    today: datetime.date | None = None,
 ) -> TargetEvaluation:
-    """Status of a target from the latest stored results. With `county`, the target as it applies to that county."""
+    """Status of a target from the latest stored results. With `county`, the target as it applies to that county.
+
+    With `user`, only what the user may read goes in: a target of a region above the user is evaluated over the
+    user's own counties, and a region-wide share only for regions the user sees (else: no data)."""
     today = today or timezone.localdate()
     code = target.indicator_code
     goal = results.as_float(target.value)
     if code in results.REGION_INDICATORS:
+        if not _sees_region(user, target.region_code):
+            return TargetEvaluation(target, TargetStatus.NO_DATA)
         value, previous, year = _region_share(target.region_code)
         status = status_for(value, previous, target.comparator, goal, target.deadline, today)
         return TargetEvaluation(target, status, value=value, year=year)
     if code in results.COUNTY_INDICATORS:
-        counties = [county] if county is not None else list(counties_under(target.region_code))
+        if county is not None:
+            counties = [county]
+        else:
+            counties = counties_under(target.region_code)
+            if user is not None and not user.is_admin:
+                counties = counties.filter(pk__in=visible_counties(user))
+            counties = list(counties)
         rows = [_county_status(target, c, today) for c in counties]
         evaluation = TargetEvaluation(target, _combine([r.status for r in rows]), counties=rows)
         evaluation.per_county = county is None and (
@@ -239,7 +260,8 @@ def alerts(*, user, county: Region | None = None, today: datetime.date | None = 
     """Off-track targets and overdue projects concerning the user's regions (or one county)."""
     today = today or timezone.localdate()
     evaluations = [
-        evaluate_target(t, county=county, today=today) for t in targets_concerning(user=user, county=county)
+        evaluate_target(t, user=user, county=county, today=today)
+        for t in targets_concerning(user=user, county=county)
     ]
     return {
         "off_track_targets": [e for e in evaluations if e.status == TargetStatus.OFF_TRACK],

@@ -39,7 +39,9 @@ def plan_detail(request, pk: int):
         box.visible_projects = [p for p in projects if p.box_id == box.pk]
         box.budget = selectors.box_budget(box)
         boxes.append(box)
-    evaluations = [selectors.evaluate_target(t) for t in plan.targets.select_related("task")]
+    evaluations = [
+        selectors.evaluate_target(t, user=request.user) for t in plan.targets.select_related("task")
+    ]
     for evaluation in evaluations:
         evaluation.indicator_label = results.indicator_label(evaluation.target.indicator_code)
     return render(
