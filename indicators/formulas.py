@@ -614,12 +614,17 @@ def government_items(data: CountyData, params: Mapping[str, Any]) -> dict[str, d
     ft = t.get("full_time", 0)
 
     def full_share(key, reported_key, limit):
-        value = share(t.get(key, 0), ft)
-        unknown = ft - t.get(reported_key, 0)
-        passed = at_least(value, limit)
-        if passed is False or not ft:
-            return _item(None if not ft else passed, value=value, threshold=limit, not_reported=unknown)
-        return _item(None if unknown else passed, value=value, threshold=limit, not_reported=unknown)
+        """Share of full-time teachers with a property: failing even if every unreported teacher had it → fail;
+        otherwise unreported teachers make it incomplete."""
+        met, unknown = t.get(key, 0), ft - t.get(reported_key, 0)
+        value = share(met, ft)
+        if not ft:
+            passed = None
+        elif (met + unknown) / ft < limit - EPS:
+            passed = False
+        else:
+            passed = None if unknown else at_least(value, limit)
+        return _item(passed, value=value, threshold=limit, not_reported=unknown)
 
     items["G9"] = full_share("trained", "training_reported", params["training_share"])
     rot = share(t.get("rotated", 0), t.get("rotation_eligible", 0))
@@ -695,9 +700,9 @@ def compute_report(data: CountyData, quality: Mapping[str, Any], basic: Mapping[
     q["quality"] = quality_items(data, quality)
     cy = data.county_year or {}
     q["recognition"] = {"S1": _pct_item(cy.get("recognition"), quality["recognition"])}
-    resource = combine([q[PRIMARY]["pass"], q[JUNIOR]["pass"]])
-    if not q[PRIMARY]["units"] and not q[JUNIOR]["units"]:
-        resource = None
+    # a stage without units (e.g. a county whose junior schools are all in the city) does not block the verdict
+    staged = [q[s]["pass"] for s in STAGES if q[s]["units"]]
+    resource = combine(staged) if staged else None
     verdict, failing = {"resource": verdict_word(resource)}, {}
     failing["resource"] = [
         f"{stage}:{k}" for stage in STAGES for k, i in q[stage]["indicators"].items() if i["cv_pass"] is False

@@ -125,6 +125,9 @@ def recompute_county(county_id: int, year: int | None = None, *, run: RecomputeR
             return None
     quality, basic = current_rule_set(rules.QUALITY_2017), current_rule_set(rules.BASIC_2012)
     data = county_inputs(county, year, quality.params)
+    if not data.schools:  # no school reports this year (any more): nothing to show
+        CountyResult.objects.filter(county_id=county_id, year=year).delete()
+        return None
     report = compute_report(data, quality.params, basic.params)
     school_ids = {s["code"]: s["id"] for s in data.schools}
     with transaction.atomic():

@@ -379,3 +379,33 @@ def test_a_known_failure_beats_a_missing_input():
     report = compute_report(_minimal_county(county_year={"recognition": 80}), Q17, B12)
     assert report["quality_2017"]["verdict"]["recognition"] == "fail"
     assert report["quality_2017"]["recognition"]["S1"]["value"] == 80
+
+
+def test_teacher_training_unreported_for_some_is_incomplete_but_a_known_gap_fails():
+    def g9(trained, reported, full_time=10):
+        t = {"full_time": full_time, "trained": trained, "training_reported": reported}
+        data = _minimal_county(teachers={("1", "primary"): t})
+        return compute_report(data, Q17, B12)["quality_2017"]["government"]["G9"]["pass"]
+
+    assert g9(trained=8, reported=8) is None
+    assert g9(trained=8, reported=9) is False
+    assert g9(trained=10, reported=10) is True
+
+
+def test_a_county_without_junior_units_is_judged_on_its_primary_units():
+    teachers = {"associate_plus": 30, "backbone": 10, "pe_art": 10}
+    full = {"teaching_area": 3000, "indoor_sports_area": 0, "sports_ground_area": 5000}
+    full |= {"equipment_value": 1.5e6, "multimedia_rooms": 20}
+    data = CountyData(
+        county_code="371302",
+        county_name="兰山区",
+        year=2024,
+        schools=[
+            school(code="1", primary_students=400, **full),
+            school(code="2", primary_students=500, **full),
+        ],
+        teachers={("1", "primary"): teachers, ("2", "primary"): teachers},
+    )
+    report = compute_report(data, Q17, B12)
+    assert report["quality_2017"]["junior"]["units"] == 0
+    assert report["quality_2017"]["verdict"]["resource"] == "pass"
