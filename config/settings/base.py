@@ -145,6 +145,18 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Seconds a data change waits before its county is recomputed, so a burst of edits costs one recompute.
 RECOMPUTE_DEBOUNCE_SECONDS = int(os.environ.get("RECOMPUTE_DEBOUNCE_SECONDS", "30"))
+# The recompute debounce marks queued counties in the cache, so web and worker processes must share it: Redis
+# whenever one is configured (REDIS_URL, else a redis:// broker), process-local memory otherwise.
+_CACHE_REDIS_URL = os.environ.get("REDIS_URL") or (
+    CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
+)
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_REDIS_URL}
+        if _CACHE_REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "junheng"}
+    )
+}
 
 LOGGING = {
     "version": 1,
