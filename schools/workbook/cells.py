@@ -172,6 +172,8 @@ def parse_level(value, choices: dict) -> int:
 
 def parse_text(value, max_length: int | None) -> str:
     text = normalise_text(value)
+    if len(text) > 1 and text[0] == "'" and text[1] in "=+-@\t\r":
+        text = text[1:]  # escaped on export against formula injection
     if max_length and len(text) > max_length:
         raise CellError(f"长度不能超过 {max_length} 个字")
     return text

@@ -458,6 +458,8 @@ def import_workbook(
     except FileProblem as problem:
         errors.add("", None, "", "", problem.message)
         return _finish(result, errors)
+    if not errors and not any(p.rows for p in parsed.values()):
+        errors.add("", None, "", "", "文件中没有数据行（只有表头）。")
     order = [s.key for s in SHEETS]
     parsed = dict(sorted(parsed.items(), key=lambda item: order.index(item[0])))
     if not errors:
