@@ -248,18 +248,79 @@ def rollup(rows: list[dict]) -> dict:
     }
 
 
-def _items(block: dict | None) -> list[dict]:
+DETAIL_KEYS = {
+    "failing_schools": "未达标学校",
+    "small_schools": "不足100名学生的学校",
+    "schools": "学校",
+    "subjects": "监测科目",
+    "threshold": "标准",
+    "backbone_threshold": "骨干教师标准",
+    "backbone_share": "轮岗教师中骨干教师比例",
+    "not_reported": "未填报",
+    "eligible": "应交流轮岗教师",
+    "rotated": "已交流轮岗教师",
+    "classes": "班级数",
+    "required": "应有",
+    "music": "达标音乐教室",
+    "art": "达标美术教室",
+    "students": "学生数",
+    "limit": "上限",
+    "funds": "拨付经费",
+    "rate": "基准定额",
+    "stage": "学段",
+    "subject": "学科",
+    "level": "等级",
+    "difference_rate": "校际差异率",
+    "declared": "已申报",
+    "pass": "达标",
+    "code": "学校",
+    "name": "名称",
+    "reason": "原因",
+    "missing": "缺少",
+}
+
+
+def _school_names(report: dict) -> dict[str, str]:
+    q = report.get("quality_2017") or {}
+    return {
+        school["code"]: school.get("name") or school["code"]
+        for stage in STAGE_LABELS
+        for school in ((q.get(stage) or {}).get("schools") or [])
+        if isinstance(school, dict) and school.get("code")
+    }
+
+
+def _readable(detail, names: dict[str, str]):
+    """Chinese keys, school names for codes, stage names, for detail_lines."""
+    if isinstance(detail, dict):
+        out = {}
+        for key, value in detail.items():
+            if key == "code" and isinstance(value, str):
+                value = names.get(value, value)
+            elif key == "stage" and value in STAGE_LABELS:
+                value = STAGE_LABELS[value]
+            out[DETAIL_KEYS.get(key, key)] = _readable(value, names)
+        return out
+    if isinstance(detail, list):
+        return [_readable(item, names) for item in detail]
+    return detail
+
+
+def _items(block: dict | None, names: dict[str, str] | None = None) -> list[dict]:
     rows = []
     for code, item in (block or {}).items():
         item = item if isinstance(item, dict) else {"value": item}
+        extra = {k: v for k, v in item.items() if k not in ("pass", "value", "detail")}
+        lines = detail_lines(item.get("detail")) + detail_lines(_readable(extra, names or {}))
         rows.append(
             {
                 "code": code,
                 "label": INDICATOR_LABELS.get(code, code),
                 "status": _status(item.get("pass")),
                 "status_label": _status_label(item.get("pass")),
-                "value": item.get("value"),
-                "detail": detail_lines(item.get("detail")),
+                "value": None if item.get("value") is None else _fmt(item.get("value")),
+                "detail": lines,
+                "long": sum(len(line) for line in lines) > 200,
             }
         )
     return rows
@@ -295,16 +356,26 @@ def _stage_view(stage: dict) -> dict:
     }
 
 
-def _class_size_view(stage: dict) -> dict:
+def _class_size_view(stage: dict, names: dict[str, str]) -> dict:
     offending = []
     for value in stage.values():
         if isinstance(value, list):
-            offending.extend(value)
+            for row in value:
+                if isinstance(row, dict):
+                    code = row.get("school_code") or row.get("code")
+                    offending.append(
+                        {
+                            "school": names.get(code, code) or "—",
+                            "name": row.get("name") or row.get("class") or "—",
+                            "students": row.get("students"),
+                        }
+                    )
     return {**{k: v for k, v in stage.items() if not isinstance(v, list | dict)}, "offending": offending}
 
 
 def report_view(report: dict) -> dict:
     q = report.get("quality_2017") or {}
+    names = _school_names(report)
     verdict = q.get("verdict") or {}
     parts = [
         {"label": label, "status": _status(verdict.get(key)), "status_label": _status_label(verdict.get(key))}
@@ -342,7 +413,7 @@ def report_view(report: dict) -> dict:
         if isinstance((report.get("basic_2012") or {}).get(key), dict)
     ]
     class_size = [
-        {"label": label, **_class_size_view((report.get("class_size") or {})[key])}
+        {"label": label, **_class_size_view((report.get("class_size") or {})[key], names)}
         for key, label in STAGE_LABELS.items()
         if isinstance((report.get("class_size") or {}).get(key), dict)
     ]
@@ -357,7 +428,15 @@ def report_view(report: dict) -> dict:
     for key, label in STAGE_LABELS.items():
         for subject, block in ((report.get("achievement") or {}).get(key) or {}).items():
             if isinstance(block, dict):
-                achievement.append({"stage": label, "subject": subject, **block})
+                schools = [
+                    {
+                        **school,
+                        "name": school.get("name") or names.get(school.get("code"), school.get("code")),
+                    }
+                    for school in block.get("schools") or []
+                    if isinstance(school, dict)
+                ]
+                achievement.append({"stage": label, "subject": subject, **block, "schools": schools})
     staffing = [
         {"label": label, **(report.get("staffing") or {})[key]}
         for key, label in STAGE_LABELS.items()
@@ -368,9 +447,9 @@ def report_view(report: dict) -> dict:
         "pass_2017": bool(verdict) and all(verdict.get(k) == "pass" for k in PART_LABELS),
         "failing": failing,
         "resource": resource,
-        "government": _items(q.get("government")),
-        "quality": _items(q.get("quality")),
-        "recognition": _items(q.get("recognition")),
+        "government": _items(q.get("government"), names),
+        "quality": _items(q.get("quality"), names),
+        "recognition": _items(q.get("recognition"), names),
         "basic": basic,
         "class_size": class_size,
         "ratio": ratio,

@@ -64,3 +64,15 @@ def test_clerk_can_draw_up_a_project_from_a_failing_indicator_but_official_canno
 def test_unknown_county_code_answers_404(client, admin_user):
     client.force_login(admin_user)
     assert client.get(_url("999999")).status_code == 404
+
+
+def test_government_item_details_name_the_failing_school_instead_of_its_code(
+    client, official, county, stored_results
+):
+    government = {
+        "G4": {"pass": False, "failing_schools": [{"code": "3713020001", "students": 2143, "limit": 2000}]}
+    }
+    stored_results[(county.pk, 2024)] = make_report(quality_2017__government=government)
+    client.force_login(official)
+    page = client.get(_url("371302")).content.decode()
+    assert "未达标学校：学校：兰山第一小学；学生数：2143；上限：2000" in page
