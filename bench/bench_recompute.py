@@ -132,7 +132,7 @@ def floor(county_ids: list[int], year: int) -> int:
     return rows
 
 
-def measure(fn: Callable[[], object], repeat: int, warmup: int = 1) -> dict:
+def measure(fn: Callable[[], object], repeat: int, warmup: int = 1, trace: bool = True) -> dict:
     for _ in range(warmup):
         fn()
     times = []
@@ -149,6 +149,23 @@ def measure(fn: Callable[[], object], repeat: int, warmup: int = 1) -> dict:
         "min_s": min(times),
         "runs": times,
         "py_peak_mib": peak / 2**20,
+    }
+
+
+def phases(county: Region, repeat: int) -> dict:
+    """Where one county's recompute spends its time: reading inputs (the engine's own selector), computing the
+    report (pure Python), and the rest (storing the results). Uses the engine's internals; skipped if they move."""
+    try:
+        from indicators import rules
+        from indicators.formulas import compute_report
+        from indicators.selectors import county_inputs, current_rule_set
+    except ImportError as error:
+        return {"skipped": str(error)}
+    quality, basic = current_rule_set(rules.QUALITY_2017), current_rule_set(rules.BASIC_2012)
+    data = county_inputs(county, YEAR, quality.params)
+    return {
+        "read_inputs": measure(lambda: county_inputs(county, YEAR, quality.params), repeat),
+        "compute_report": measure(lambda: compute_report(data, quality.params, basic.params), repeat),
     }
 
 
@@ -202,6 +219,12 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5, help="timed repeats for one county (default 5)")
     parser.add_argument("--province-repeat", type=int, default=1, help="timed repeats for the province")
     parser.add_argument("--skip-province", action="store_true")
+    parser.add_argument(
+        "--no-trace-province",
+        dest="trace_province",
+        action="store_false",
+        help="skip the province's memory run",
+    )
     args = parser.parse_args()
     if connection.vendor != "postgresql":
         print("bench_recompute needs PostgreSQL: set DATABASE_URL (e.g. …/junheng_bench)", file=sys.stderr)
@@ -222,6 +245,7 @@ def main() -> int:
         "size": size_of([one.pk]),
         "recompute": measure(lambda: recompute_county(one.pk, YEAR), args.repeat),
         "floor": measure(lambda: floor([one.pk], YEAR), args.repeat),
+        "phases": phases(one, args.repeat),
     }
 
     if not args.skip_province:
@@ -237,7 +261,9 @@ def main() -> int:
 
         out["province"] = {
             "size": size_of(province),
-            "recompute": measure(province_recompute, args.province_repeat, warmup=0),
+            "recompute": measure(
+                province_recompute, args.province_repeat, warmup=0, trace=args.trace_province
+            ),
             "floor_per_county": measure(province_floor_per_county, args.province_repeat),
             "floor_one_query_each": measure(lambda: floor(province, YEAR), args.province_repeat),
         }
@@ -260,6 +286,17 @@ def print_table(out: dict) -> None:
     ratio = c["recompute"]["median_s"] / c["floor"]["median_s"]
     row("one county: recompute_county", c["recompute"], f"{ratio:.1f}×", "≤ 0.3 s, ≤ 3× floor")
     row("one county: floor (input queries)", c["floor"], "1×", "")
+    if "read_inputs" in c.get("phases", {}):
+        floor_s = c["floor"]["median_s"]
+        for name, label in (("read_inputs", "reading inputs"), ("compute_report", "computing the report")):
+            result = c["phases"][name]
+            row(f"one county, phase: {label}", result, f"{result['median_s'] / floor_s:.1f}×", "")
+        rest = c["recompute"]["median_s"] - sum(
+            c["phases"][n]["median_s"] for n in ("read_inputs", "compute_report")
+        )
+        print(
+            f"| one county, phase: storing results (the rest) | {rest * 1000:.0f} ms | | | {rest / floor_s:.1f}× | |"
+        )
     if "province" in out:
         p = out["province"]
         ratio = p["recompute"]["median_s"] / p["floor_per_county"]["median_s"]
@@ -270,9 +307,10 @@ def print_table(out: dict) -> None:
 
 
 def row(name: str, result: dict, ratio: str, target: str) -> None:
+    peak = "" if result["py_peak_mib"] is None else f"{result['py_peak_mib']:.1f} MiB"
     print(
         f"| {name} | {result['median_s'] * 1000:.0f} ms | {result['min_s'] * 1000:.0f} ms "
-        f"| {result['py_peak_mib']:.1f} MiB | {ratio} | {target} |"
+        f"| {peak} | {ratio} | {target} |"
     )
 
 
