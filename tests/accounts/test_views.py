@@ -21,8 +21,9 @@ def test_wrong_password_is_explained_in_chinese_and_the_username_stays(client, c
 
 
 def test_login_returns_to_the_page_asked_for(client, clerk):
-    response = client.post("/accounts/login/?next=/schools/", {"username": "clerk", "password": PASSWORD,
-                                                               "next": "/schools/"})
+    response = client.post(
+        "/accounts/login/?next=/schools/", {"username": "clerk", "password": PASSWORD, "next": "/schools/"}
+    )
     assert response["Location"] == "/schools/"
 
 
@@ -41,7 +42,11 @@ def test_password_change_with_a_mismatch_is_refused(client, clerk):
     client.force_login(clerk)
     response = client.post(
         "/accounts/password_change/",
-        {"old_password": PASSWORD, "new_password1": "Junheng-2025-new", "new_password2": "Junheng-2025-other"},
+        {
+            "old_password": PASSWORD,
+            "new_password1": "Junheng-2025-new",
+            "new_password2": "Junheng-2025-other",
+        },
     )
     assert response.status_code == 200
     clerk.refresh_from_db()

@@ -121,13 +121,18 @@ def test_search_by_name_or_code_narrows_the_list(client, official, school, forei
     assert "兰山第一小学" in page(by_code) and "罗庄第一小学" not in page(by_code)
 
 
-def test_filters_narrow_by_county_kind_urban_rural_class_and_ownership(client, official, county, other_county):
+def test_filters_narrow_by_county_kind_urban_rural_class_and_ownership(
+    client, official, county, other_county
+):
     SchoolFactory(name="甲初中", county=county, kind="junior", urban_rural_code="220", ownership="private")
     SchoolFactory(name="乙小学", county=county, kind="primary", urban_rural_code="111")
     SchoolFactory(name="丙初中", county=other_county, kind="junior", urban_rural_code="220")
     login(client, official)
     assert [s.name for s in client.get("/schools/", {"county": "371311"}).context["page"]] == ["丙初中"]
-    assert {s.name for s in client.get("/schools/", {"kind": "junior"}).context["page"]} == {"甲初中", "丙初中"}
+    assert {s.name for s in client.get("/schools/", {"kind": "junior"}).context["page"]} == {
+        "甲初中",
+        "丙初中",
+    }
     rural = client.get("/schools/", {"urban_rural_code": "220", "county": "371302"}).context["page"]
     assert [s.name for s in rural] == ["甲初中"]
     assert [s.name for s in client.get("/schools/", {"ownership": "private"}).context["page"]] == ["甲初中"]

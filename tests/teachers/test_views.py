@@ -103,10 +103,18 @@ def test_list_shows_own_county_only_and_names_stay_out_of_the_title(client, cler
 
 
 def test_filters_narrow_the_roster(client, official, school, foreign_school):
-    TeacherFactory(school=school, year=2024, teacher_id="A1", stage="primary", degree="bachelor", full_time=True)
-    TeacherFactory(school=school, year=2023, teacher_id="A2", stage="primary", degree="bachelor", full_time=True)
-    TeacherFactory(school=school, year=2024, teacher_id="A3", stage="junior", degree="postgraduate", full_time=True)
-    TeacherFactory(school=school, year=2024, teacher_id="A4", stage="primary", degree="associate", full_time=False)
+    TeacherFactory(
+        school=school, year=2024, teacher_id="A1", stage="primary", degree="bachelor", full_time=True
+    )
+    TeacherFactory(
+        school=school, year=2023, teacher_id="A2", stage="primary", degree="bachelor", full_time=True
+    )
+    TeacherFactory(
+        school=school, year=2024, teacher_id="A3", stage="junior", degree="postgraduate", full_time=True
+    )
+    TeacherFactory(
+        school=school, year=2024, teacher_id="A4", stage="primary", degree="associate", full_time=False
+    )
     TeacherFactory(school=foreign_school, year=2024, teacher_id="B1", stage="primary", degree="bachelor")
     login(client, official)
 
@@ -156,8 +164,20 @@ def test_clerk_adds_a_teacher_and_neither_url_nor_message_names_them(client, cle
     assert response.status_code == 302
     assert "李建国" not in response["Location"]
     saved = Teacher.objects.get(teacher_id="T0000099")
-    assert (saved.school, saved.year, saved.name, saved.certified, saved.rotation_eligible, saved.rotated) == (
-        school, 2024, "李建国", True, None, False,
+    assert (
+        saved.school,
+        saved.year,
+        saved.name,
+        saved.certified,
+        saved.rotation_eligible,
+        saved.rotated,
+    ) == (
+        school,
+        2024,
+        "李建国",
+        True,
+        None,
+        False,
     )
     followed = client.get(response["Location"])
     messages = [str(m) for m in followed.context["messages"]]
@@ -192,7 +212,9 @@ def test_clerk_edits_a_teacher_and_the_title_shows_the_number_not_the_name(clien
     login(client, clerk)
     response = client.get(f"/teachers/{teacher.pk}/edit/")
     assert "T0000001" in title(response) and "张秀英" not in title(response)
-    saved = client.post(f"/teachers/{teacher.pk}/edit/", teacher_data(teacher_id="T0000001", degree="postgraduate"))
+    saved = client.post(
+        f"/teachers/{teacher.pk}/edit/", teacher_data(teacher_id="T0000001", degree="postgraduate")
+    )
     assert saved.status_code == 302
     teacher.refresh_from_db()
     assert (teacher.degree, teacher.name) == ("postgraduate", "李建国")
