@@ -227,8 +227,12 @@ def debounce_release(county_id: int, year: int | None) -> None:
 
 
 def _flush() -> None:
-    pending = sorted(_pending(), key=lambda p: (p[0], p[1] or 0))
+    requested = set(_pending())
     _pending().clear()
+    # Requests of a transaction that rolled back stay pending until the next commit: recomputing those counties
+    # then is harmless, but a county deleted meanwhile is skipped.
+    existing = set(Region.objects.filter(pk__in={c for c, _ in requested}).values_list("pk", flat=True))
+    pending = sorted((p for p in requested if p[0] in existing), key=lambda p: (p[0], p[1] or 0))
     if not pending:
         return
     if settings.CELERY_TASK_ALWAYS_EAGER:
