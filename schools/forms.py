@@ -58,8 +58,10 @@ class SchoolFilterForm(forms.Form):
         self.fields["county"].queryset = visible_counties(user).order_by("code")
 
     def filters(self) -> dict:
-        if not self.is_valid():
+        """The valid filters only: a filter the user may not use (another county) is dropped and flagged."""
+        if not self.is_bound:
             return {}
+        self.is_valid()
         return {key: value for key, value in self.cleaned_data.items() if value not in ("", None)}
 
 

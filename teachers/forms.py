@@ -42,8 +42,10 @@ class TeacherFilterForm(forms.Form):
         self.fields["school"].queryset = schools
 
     def filters(self) -> dict:
-        if not self.is_valid():
+        """The valid filters only: a filter the user may not use (another county) is dropped and flagged."""
+        if not self.is_bound:
             return {}
+        self.is_valid()
         return {key: value for key, value in self.cleaned_data.items() if value not in ("", None)}
 
 

@@ -279,3 +279,15 @@ def test_official_lists_counties_and_reads_but_cannot_save(client, official, cou
 def test_clerk_sees_only_own_county_in_the_county_list(client, clerk, county, other_county):
     response = login(client, clerk).get("/counties/")
     assert "兰山区" in page(response) and "罗庄区" not in page(response)
+
+
+def test_class_table_carries_an_empty_row_template_for_adding_rows(client, clerk, school):
+    response = login(client, clerk).get(BASE + "classes/")
+    assert 'name="classes-__prefix__-name"' in page(response)
+    assert 'id="id_classes-TOTAL_FORMS"' in page(response)
+
+
+def test_admin_saves_year_facts_of_any_county(client, admin_user, school):
+    response = login(client, admin_user).post(BASE, {"primary_students": "700"})
+    assert response.status_code == 302
+    assert SchoolYear.objects.get(school=school, year=2024).primary_students == 700

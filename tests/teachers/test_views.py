@@ -224,3 +224,36 @@ def test_clerk_deletes_a_teacher(client, clerk, teacher):
     response = login(client, clerk).post(f"/teachers/{teacher.pk}/delete/")
     assert response.status_code == 302
     assert not Teacher.objects.exists()
+
+
+def test_roster_query_count_does_not_grow_with_the_number_of_teachers(client, official, school):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    login(client, official)
+    TeacherFactory.create_batch(3, school=school, year=2024)
+    with CaptureQueriesContext(connection) as few:
+        client.get("/teachers/", {"year": "2024"})
+    TeacherFactory.create_batch(30, school=SchoolFactory(county=school.county), year=2024)
+    with CaptureQueriesContext(connection) as many:
+        client.get("/teachers/", {"year": "2024"})
+    assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_a_filter_outside_the_clerks_scope_is_flagged_and_the_other_filters_still_apply(
+    client, clerk, school, foreign_school
+):
+    TeacherFactory(school=school, year=2024, teacher_id="A1", stage="primary")
+    TeacherFactory(school=school, year=2024, teacher_id="A2", stage="junior")
+    response = login(client, clerk).get("/teachers/", {"school": "3713110001", "stage": "junior"})
+    assert [t.teacher_id for t in response.context["page"]] == ["A2"]
+    assert response.context["filter_form"].errors["school"]
+
+
+def test_admin_may_edit_teachers_of_any_county(client, admin_user, foreign_school):
+    teacher = TeacherFactory(school=foreign_school, year=2024, teacher_id="B1", name="王外县")
+    data = teacher_data(school="3713110001", teacher_id="B1", name="王外县", degree="postgraduate")
+    response = login(client, admin_user).post(f"/teachers/{teacher.pk}/edit/", data)
+    assert response.status_code == 302
+    teacher.refresh_from_db()
+    assert teacher.degree == "postgraduate"
