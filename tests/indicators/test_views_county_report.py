@@ -75,4 +75,6 @@ def test_government_item_details_name_the_failing_school_instead_of_its_code(
     stored_results[(county.pk, 2024)] = make_report(quality_2017__government=government)
     client.force_login(official)
     page = client.get(_url("371302")).content.decode()
-    assert "未达标学校：学校：兰山第一小学；学生数：2143；上限：2000" in page
+    assert "未达标学校：学校：兰山第一小学" in page  # key order within an item may differ by database (jsonb)
+    assert "学生数：2143" in page and "上限：2000" in page
+    assert "3713020001；" not in page

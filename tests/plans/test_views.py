@@ -179,3 +179,30 @@ def test_api_lists_only_visible_projects(client, other_clerk, own_project, other
     titles = {r["title"] for r in rows}
     assert "罗庄区校舍改造" in titles and "兰山区薄弱学校改造" not in titles
     assert client.get(f"/api/v1/plan-projects/{own_project.pk}/").status_code == 404
+
+
+def test_city_target_on_a_clerks_plan_page_shows_only_its_own_countys_figure(
+    client, clerk, county, other_county, linyi, stored_results
+):
+    from tests.plans.conftest import make_report
+
+    stored_results[(county.pk, 2024)] = make_report(urban_rural_degree_ratio__ratio=1.02)
+    stored_results[(other_county.pk, 2024)] = make_report(urban_rural_degree_ratio__ratio=1.3)
+    client.force_login(clerk)
+    page = client.get(reverse("plans:plan_detail", args=[linyi.pk])).content.decode()
+    assert "兰山区：1.02" in page
+    assert "罗庄区" not in page
+
+
+def test_api_reports_target_status_from_stored_results(
+    client, official, county, other_county, linyi, stored_results
+):
+    from tests.plans.conftest import make_report
+
+    stored_results[(county.pk, 2024)] = make_report(urban_rural_degree_ratio__ratio=1.04)
+    stored_results[(other_county.pk, 2024)] = make_report(urban_rural_degree_ratio__ratio=1.01)
+    client.force_login(official)
+    plan = client.get(f"/api/v1/plans/{linyi.pk}/").json()
+    statuses = {t["indicator_code"]: t["status"] for t in plan["targets"]}
+    assert statuses["urban_rural_degree_ratio"] == "met"
+    assert len(plan["tasks"]) == 12
