@@ -48,6 +48,8 @@ class ErrorList(list):
             self.truncated += 1
             return
         shown = "" if value is None else str(value)
+        if column == "姓名" and shown:
+            shown = "（姓名已隐藏）"  # personal data never appears in reports
         if len(shown) > 100:
             shown = shown[:100] + "…"
         self.append(
