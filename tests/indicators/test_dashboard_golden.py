@@ -30,7 +30,9 @@ def expected():
 
 
 def test_official_above_the_golden_county_sees_its_stored_verdict_and_ratio(client, golden_county, expected):
-    official = UserFactory(username="golden-official", role="official", region=golden_county.parent or golden_county)
+    official = UserFactory(
+        username="golden-official", role="official", region=golden_county.parent or golden_county
+    )
     client.force_login(official)
     page = client.get(reverse("indicators:dashboard")).content.decode()
     assert golden_county.name in page
