@@ -32,7 +32,13 @@ def test_clerk_reads_the_stored_report_of_its_county_with_its_rule_set_and_time(
     assert body["year"] == 2024
     assert body["rule_set"] == {"code": "quality_2017", "version": 1}
     assert body["computed_at"]
-    assert set(body) >= {"quality_2017", "basic_2012", "class_size", "urban_rural_degree_ratio", "achievement"}
+    assert set(body) >= {
+        "quality_2017",
+        "basic_2012",
+        "class_size",
+        "urban_rural_degree_ratio",
+        "achievement",
+    }
     q4 = body["quality_2017"]["primary"]["indicators"]["Q4"]
     assert q4["mean"] == pytest.approx(4900 / 900)  # unrounded
     assert body["quality_2017"]["junior"]["indicators"]["Q1"]["mean"] is None  # null, not 0
