@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import resources
 from .models import (
     Achievement,
     CountyYear,
@@ -12,17 +13,22 @@ from .models import (
     SchoolClass,
     SchoolYear,
 )
+from .resources import ScopedImportExportAdmin
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(ScopedImportExportAdmin):
+    resource_classes = [resources.RegionResource]
+    county_path = None
     list_display = ("code", "name", "level", "parent")
     list_filter = ("level",)
     search_fields = ("code", "name")
 
 
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
+class SchoolAdmin(ScopedImportExportAdmin):
+    resource_classes = [resources.SchoolResource]
+    county_path = "county"
     list_display = ("code", "name", "county", "kind", "urban_rural_code", "ownership")
     list_filter = ("kind", "ownership", "urban_rural_code")
     search_fields = ("code", "name")
@@ -30,7 +36,9 @@ class SchoolAdmin(admin.ModelAdmin):
 
 
 @admin.register(SchoolYear)
-class SchoolYearAdmin(admin.ModelAdmin):
+class SchoolYearAdmin(ScopedImportExportAdmin):
+    resource_classes = [resources.SchoolYearResource]
+    county_path = "school__county"
     list_display = ("school", "year", "primary_students", "junior_students")
     list_filter = ("year",)
     search_fields = ("school__code", "school__name")
@@ -38,7 +46,9 @@ class SchoolYearAdmin(admin.ModelAdmin):
 
 
 @admin.register(SchoolClass)
-class SchoolClassAdmin(admin.ModelAdmin):
+class SchoolClassAdmin(ScopedImportExportAdmin):
+    resource_classes = [resources.SchoolClassResource]
+    county_path = "school__county"
     list_display = ("school", "year", "stage", "grade", "name", "students")
     list_filter = ("year", "stage")
     search_fields = ("school__code", "name")
@@ -46,33 +56,43 @@ class SchoolClassAdmin(admin.ModelAdmin):
 
 
 @admin.register(Funding)
-class FundingAdmin(admin.ModelAdmin):
+class FundingAdmin(ScopedImportExportAdmin):
+    resource_classes = [resources.FundingResource]
+    county_path = "school__county"
     list_display = ("school", "year", "public_funds", "public_budget", "training_funds")
     list_filter = ("year",)
     raw_id_fields = ("school",)
 
 
 @admin.register(Achievement)
-class AchievementAdmin(admin.ModelAdmin):
+class AchievementAdmin(ScopedImportExportAdmin):
+    resource_classes = [resources.AchievementResource]
+    county_path = "school__county"
     list_display = ("school", "year", "stage", "subject", "tested", "mean_score")
     list_filter = ("year", "stage", "subject")
     raw_id_fields = ("school",)
 
 
 @admin.register(CountyYear)
-class CountyYearAdmin(admin.ModelAdmin):
+class CountyYearAdmin(ScopedImportExportAdmin):
+    resource_classes = [resources.CountyYearResource]
+    county_path = "county"
     list_display = ("county", "year", "recognition")
     list_filter = ("year",)
 
 
 @admin.register(Monitoring)
-class MonitoringAdmin(admin.ModelAdmin):
+class MonitoringAdmin(ScopedImportExportAdmin):
+    resource_classes = [resources.MonitoringResource]
+    county_path = "county"
     list_display = ("county", "year", "stage", "subject", "level", "difference_rate")
     list_filter = ("year", "stage")
 
 
 @admin.register(Declaration)
-class DeclarationAdmin(admin.ModelAdmin):
+class DeclarationAdmin(ScopedImportExportAdmin):
+    resource_classes = [resources.DeclarationResource]
+    county_path = "county"
     list_display = ("county", "year", "item_code", "met")
     list_filter = ("year", "item_code")
 
