@@ -24,7 +24,17 @@ from django.db import transaction
 from teachers.models import Teacher
 
 from .choices import RegionLevel, SchoolKind
-from .models import Achievement, CountyYear, Funding, Monitoring, Region, School, SchoolClass, SchoolYear
+from .models import (
+    Achievement,
+    CountyYear,
+    Declaration,
+    Funding,
+    Monitoring,
+    Region,
+    School,
+    SchoolClass,
+    SchoolYear,
+)
 
 DEFAULT_SEED = 2024
 YEARS = (2023, 2024)
@@ -53,6 +63,7 @@ class CountyProfile:
     weak_schools: int
     underfunded_small: bool
     county_inputs: dict
+    balanced: bool = False  # every school meets the resource minima, every school has its music and art rooms
 
 
 COUNTIES = (
@@ -135,6 +146,7 @@ COUNTIES = (
         training_short=0.0,
         rotation=0.15,
         weak_schools=0,
+        balanced=True,
         underfunded_small=False,
         county_inputs={
             "teacher_pay": 99800,
@@ -486,19 +498,24 @@ class Builder:
         rng, pupils, q = self.rng, school.enrolment[year], school.quality
         total = sum(pupils.values())
         noise = rng.uniform
+        balanced = school.county.balanced
+
+        def factor(low: float, high: float, dense: float = 1.0) -> float:
+            value = q * noise(low, high) * dense
+            return max(value, 1.03) if balanced else value
+
+        dense = 0.8 if school.location == "urban" else 1.0  # city-centre schools are short of sports ground
         teaching = equipment = rooms = books = sports = 0.0
         for stage, p in pupils.items():
             minima = MINIMA[stage]
-            teaching += minima["area"] * p * q * noise(0.88, 1.15)
-            sports += (
-                minima["sports"] * p * q * noise(0.85, 1.2) * (0.8 if school.location == "urban" else 1.0)
-            )
-            equipment += minima["equipment"] * p * q * noise(0.85, 1.2)
-            rooms += minima["rooms"] * p / 100 * q * noise(0.9, 1.15)
-            books += minima["books"] * p * q * noise(0.85, 1.2)
+            teaching += minima["area"] * p * factor(0.88, 1.15)
+            sports += minima["sports"] * p * factor(0.85, 1.2, dense)
+            equipment += minima["equipment"] * p * factor(0.85, 1.2)
+            rooms += minima["rooms"] * p / 100 * factor(0.9, 1.15)
+            books += minima["books"] * p * factor(0.85, 1.2)
         indoor = total * (noise(0.3, 0.6) if school.location == "urban" else noise(0.0, 0.25))
         required_rooms = math.ceil(class_count / 12)
-        short = q < 0.85 or school.kind == SchoolKind.TEACHING_POINT
+        short = q < 0.85 or (school.kind == SchoolKind.TEACHING_POINT and not balanced)
         compulsory = pupils.get("junior", 0) + pupils.get("primary", 0)
         boarders = None
         if school.boarding:
@@ -515,7 +532,7 @@ class Builder:
             "indoor_sports_area": area(indoor),
             "sports_ground_area": area(max(0.0, sports - indoor)),
             "equipment_value": money(equipment),
-            "multimedia_rooms": max(1, round(rooms)),
+            "multimedia_rooms": max(1, math.ceil(rooms) if balanced else round(rooms)),
             "computers": max(2, round(total * noise(0.1, 0.2) * q)),
             "books": round(books),
             "music_rooms": max(0, required_rooms - 1) if short else required_rooms + (compulsory > 1500),
@@ -548,6 +565,8 @@ class Builder:
             return []
         rng, rows = self.rng, []
         centre = {"urban": 83.5, "town": 79.0, "rural": 74.0}[school.location]
+        if school.county.balanced:
+            centre = {"urban": 83.5, "town": 83.0, "rural": 82.0}[school.location]
         if school.urban_quality_reference:
             centre = 88.0
         centre += (school.quality - 1.0) * 12
@@ -773,12 +792,35 @@ def build(seed: int = DEFAULT_SEED) -> DemoSummary:
         for model, objects in rows.items():
             model.objects.bulk_create(objects, batch_size=2000)
         county_rows, monitoring_rows = county_inputs(builder.rng, counties)
+        declaration_rows = declarations(counties)
         CountyYear.objects.bulk_create(county_rows)
         Monitoring.objects.bulk_create(monitoring_rows)
+        Declaration.objects.bulk_create(declaration_rows)
         accounts = write_accounts(counties)
     counts = {"School": len(builder.schools), **{m.__name__: len(o) for m, o in rows.items()}}
-    counts.update(CountyYear=len(county_rows), Monitoring=len(monitoring_rows))
+    counts.update(
+        CountyYear=len(county_rows), Monitoring=len(monitoring_rows), Declaration=len(declaration_rows)
+    )
     return DemoSummary(counts=counts, accounts=accounts)
+
+
+DECLARED_ITEMS = ("G1", "G2", "G10", "E3", "E5", "E6", "E7", "E8")
+
+
+def declarations(counties: dict) -> list:
+    """The qualitative items, declared met (without evidence files) except G10 in the middling county."""
+    return [
+        Declaration(
+            county=counties[profile.code],
+            year=year,
+            item_code=item,
+            met=not (profile is COUNTIES[1] and item == "G10"),
+            note="演示数据",
+        )
+        for profile in COUNTIES
+        for year in YEARS
+        for item in DECLARED_ITEMS
+    ]
 
 
 def county_inputs(rng: random.Random, counties: dict) -> tuple[list, list]:
@@ -874,3 +916,4 @@ def clear() -> None:
         School.objects.filter(county__code__in=codes).delete()
         CountyYear.objects.filter(county__code__in=codes).delete()
         Monitoring.objects.filter(county__code__in=codes).delete()
+        Declaration.objects.filter(county__code__in=codes, note="演示数据").delete()

@@ -45,8 +45,9 @@ class Command(BaseCommand):
         )
 
         if not skip_recompute and "recompute" in get_commands():
-            self.stdout.write("正在重新计算指标……")
-            call_command("recompute", stdout=self.stdout, stderr=self.stderr)
+            for year in demo.YEARS:  # both years, so that trends have a past to compare with
+                self.stdout.write(f"正在重新计算 {year} 学年指标……")
+                call_command("recompute", year=year, stdout=self.stdout, stderr=self.stderr)
 
         self.stdout.write(f"\n打开 {URL} ，使用以下演示账号登录：\n")
         rows = [("用户名", "密码", "角色", "区域")]
