@@ -193,7 +193,7 @@ class AchievementFormSetBase(UniqueRowsFormSet):
 
 
 AchievementFormSet = forms.modelformset_factory(
-    Achievement, form=AchievementForm, formset=AchievementFormSetBase, extra=1
+    Achievement, form=AchievementForm, formset=AchievementFormSetBase, extra=1, can_delete=True
 )
 
 
@@ -224,5 +224,5 @@ class MonitoringFormSetBase(UniqueRowsFormSet):
 
 
 MonitoringFormSet = forms.modelformset_factory(
-    Monitoring, form=MonitoringForm, formset=MonitoringFormSetBase, extra=1
+    Monitoring, form=MonitoringForm, formset=MonitoringFormSetBase, extra=1, can_delete=True
 )

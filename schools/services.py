@@ -46,12 +46,15 @@ def school_update(*, user, school: School, **data) -> School:
     return school
 
 
-def school_delete(*, user, school: School) -> None:
-    _check_can_edit(user, school.county_id)
+def _delete(instance, *, user, county_id: int, year: int | None) -> None:
+    _check_can_edit(user, county_id)
     with transaction.atomic():
-        county_id = school.county_id
-        school.delete()
-        request_recompute([county_id], None)
+        instance.delete()
+        request_recompute([county_id], year)
+
+
+def school_delete(*, user, school: School) -> None:
+    _delete(school, user=user, county_id=school.county_id, year=None)
 
 
 def _school_year_row(model, *, user, school: School, year: int, lookup: dict | None = None, **data):
@@ -80,15 +83,27 @@ def school_class_save(*, user, school: School, year: int, name: str, **data) -> 
     return _school_year_row(SchoolClass, user=user, school=school, year=year, lookup={"name": name}, **data)
 
 
+def school_class_update(*, user, school_class: SchoolClass, **data) -> SchoolClass:
+    """Edit a class in place (a rename keeps its identity and creation time)."""
+    data.pop("school", None)
+    data.pop("year", None)
+    _apply(school_class, data)
+    _save(school_class, user=user, county_id=school_class.school.county_id, year=school_class.year)
+    return school_class
+
+
 def school_class_delete(*, user, school_class: SchoolClass) -> None:
-    _check_can_edit(user, school_class.school.county_id)
-    with transaction.atomic():
-        school_class.delete()
-        request_recompute([school_class.school.county_id], school_class.year)
+    _delete(school_class, user=user, county_id=school_class.school.county_id, year=school_class.year)
+
+
+def achievement_delete(*, user, achievement: Achievement) -> None:
+    _delete(achievement, user=user, county_id=achievement.school.county_id, year=achievement.year)
 
 
 def county_year_save(*, user, county: Region, year: int, **data) -> CountyYear:
-    instance = CountyYear.objects.filter(county=county, year=year).first() or CountyYear(county=county, year=year)
+    instance = CountyYear.objects.filter(county=county, year=year).first() or CountyYear(
+        county=county, year=year
+    )
     _apply(instance, data)
     _save(instance, user=user, county_id=county.pk, year=year)
     return instance
@@ -100,3 +115,7 @@ def monitoring_save(*, user, county: Region, year: int, stage: str, subject: str
     _apply(instance, data)
     _save(instance, user=user, county_id=county.pk, year=year)
     return instance
+
+
+def monitoring_delete(*, user, monitoring: Monitoring) -> None:
+    _delete(monitoring, user=user, county_id=monitoring.county_id, year=monitoring.year)

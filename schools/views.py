@@ -70,7 +70,7 @@ class _Rollback(Exception):
     pass
 
 
-def _save_rows(formset, save_row, delete_row=None, before_save=None) -> bool:
+def _save_rows(formset, save_row, delete_row=None) -> bool:
     """Write a formset's changes through the services in one transaction; any row the service rejects gets its
     message next to its fields and nothing is written."""
     try:
@@ -78,10 +78,7 @@ def _save_rows(formset, save_row, delete_row=None, before_save=None) -> bool:
             failed = False
             for instance in formset.deleted_rows() if delete_row else []:
                 delete_row(instance)
-            rows = formset.kept_forms()
-            if before_save:
-                before_save(rows)
-            for form in rows:
+            for form in formset.kept_forms():
                 try:
                     with transaction.atomic():
                         save_row(form)
@@ -225,22 +222,17 @@ def school_classes(request, code, year):
     )
     if request.method == "POST" and formset.is_valid():
 
-        def delete_renamed(rows):
-            # The service keys classes by name: a renamed class is the old row removed and the new one written.
-            for form in rows:
-                if form.instance.pk and "name" in form.changed_data:
-                    services.school_class_delete(user=request.user, school_class=form.instance)
-
         def save(form):
-            data = dict(form.cleaned_data)
-            data.pop("id", None)
-            data.pop("DELETE", None)
-            services.school_class_save(user=request.user, school=school, year=year, **data)
+            data = {k: v for k, v in form.cleaned_data.items() if k not in ("id", "DELETE")}
+            if form.instance.pk:
+                services.school_class_update(user=request.user, school_class=form.instance, **data)
+            else:
+                services.school_class_save(user=request.user, school=school, year=year, **data)
 
         def delete(instance):
             services.school_class_delete(user=request.user, school_class=instance)
 
-        if _save_rows(formset, save, delete, before_save=delete_renamed):
+        if _save_rows(formset, save, delete):
             messages.success(request, _("%(year)s学年班级已保存") % {"year": year})
             return redirect("schools:school_classes", code=school.code, year=year)
     if not can_edit:
@@ -288,7 +280,10 @@ def school_achievement(request, code, year):
             data = {k: v for k, v in form.cleaned_data.items() if k not in ("id", "DELETE")}
             services.achievement_save(user=request.user, school=school, year=year, **data)
 
-        if _save_rows(formset, save):
+        def delete(instance):
+            services.achievement_delete(user=request.user, achievement=instance)
+
+        if _save_rows(formset, save, delete):
             messages.success(request, _("%(year)s学年学业质量已保存") % {"year": year})
             return redirect("schools:school_achievement", code=school.code, year=year)
     if not can_edit:
@@ -347,11 +342,14 @@ def county_year(request, code, year):
             data = {k: v for k, v in row.cleaned_data.items() if k not in ("id", "DELETE")}
             services.monitoring_save(user=request.user, county=county, year=year, **data)
 
+        def delete(instance):
+            services.monitoring_delete(user=request.user, monitoring=instance)
+
         saved = False
         try:
             with transaction.atomic():
                 services.county_year_save(user=request.user, county=county, year=year, **form.cleaned_data)
-                if not _save_rows(formset, save):
+                if not _save_rows(formset, save, delete):
                     raise _Rollback
                 saved = True
         except ValidationError as error:

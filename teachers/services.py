@@ -1,7 +1,5 @@
-from django.db import transaction
-
 from schools.models import School
-from schools.services import _check_can_edit, _save
+from schools.services import _delete, _save
 
 from .models import Teacher
 
@@ -20,10 +18,4 @@ def teacher_update(*, user, teacher: Teacher, **data) -> Teacher:
 
 
 def teacher_delete(*, user, teacher: Teacher) -> None:
-    from indicators.services import request_recompute
-
-    county_id = teacher.school.county_id
-    _check_can_edit(user, county_id)
-    with transaction.atomic():
-        teacher.delete()
-        request_recompute([county_id], teacher.year)
+    _delete(teacher, user=user, county_id=teacher.school.county_id, year=teacher.year)

@@ -140,7 +140,7 @@ def test_renaming_a_class_keeps_one_row(client, clerk, school):
         1,
     )
     login(client, clerk).post(BASE + "classes/", data)
-    assert list(SchoolClass.objects.values_list("name", flat=True)) == ["一年级1班"]
+    assert list(SchoolClass.objects.values_list("pk", "name")) == [(room.pk, "一年级1班")]
 
 
 def test_duplicate_class_name_is_reported_on_the_row_and_nothing_is_saved(client, clerk, school):
@@ -209,6 +209,16 @@ def test_clerk_adds_and_updates_achievement_rows(client, clerk, school):
     assert rows == {"数学": (110, Decimal("82.5")), "语文": (105, Decimal("78"))}
 
 
+def test_clerk_deletes_an_achievement_row_and_keeps_the_others(client, clerk, school):
+    maths = AchievementFactory(school=school, year=2024, stage="primary", subject="数学")
+    chinese = AchievementFactory(school=school, year=2024, stage="primary", subject="语文")
+    data = formset("achievement", [{"id": maths.pk, "DELETE": "on"}, {"id": chinese.pk, "tested": "100"}], 2)
+    data["achievement-1-mean_score"] = "80"
+    response = login(client, clerk).post(BASE + "achievement/", data)
+    assert response.status_code == 302
+    assert list(Achievement.objects.values_list("subject", flat=True)) == ["语文"]
+
+
 def test_the_same_subject_twice_is_refused(client, clerk, school):
     data = formset(
         "achievement",
@@ -242,6 +252,18 @@ def test_clerk_saves_county_year_with_monitoring_rows(client, clerk, county):
     county_year = CountyYear.objects.get(county=county, year=2024)
     assert (county_year.teacher_pay, county_year.junior_retention) == (Decimal("98000"), Decimal("97.5"))
     assert Monitoring.objects.get().difference_rate == Decimal("0.12")
+
+
+def test_clerk_deletes_a_monitoring_row(client, clerk, county):
+    login(client, clerk).post("/counties/371302/years/2024/", county_data())
+    row = Monitoring.objects.get()
+    data = county_data()
+    data.update(
+        formset("monitoring", [{"id": row.pk, "DELETE": "on", "level": "2", "difference_rate": "0.12"}], 1)
+    )
+    response = client.post("/counties/371302/years/2024/", data)
+    assert response.status_code == 302
+    assert not Monitoring.objects.exists()
 
 
 def test_percentage_above_100_is_refused_and_nothing_saved(client, clerk, county):
