@@ -16,7 +16,6 @@ from .choices import (
     Ownership,
     RegionLevel,
     SchoolKind,
-    Stage,
     UrbanRuralCode,
 )
 
