@@ -7,7 +7,12 @@ from tests.factories import CountyFactory, RegionFactory, UserFactory
 
 @pytest.fixture
 def city(db):
-    return RegionFactory(code="371300", name="临沂市", level="city", parent=RegionFactory(code="370000", name="山东省", level="province"))
+    return RegionFactory(
+        code="371300",
+        name="临沂市",
+        level="city",
+        parent=RegionFactory(code="370000", name="山东省", level="province"),
+    )
 
 
 @pytest.fixture

@@ -87,4 +87,17 @@ class MonitoringLevel(models.IntegerChoices):
 
 
 # Subjects as the workbook writes them; the list is open ("其他 …"), so the model stores the Chinese name.
-SUBJECTS = ["语文", "数学", "英语", "科学", "道德与法治", "体育", "音乐", "美术", "艺术", "信息科技", "劳动", "其他"]
+SUBJECTS = [
+    "语文",
+    "数学",
+    "英语",
+    "科学",
+    "道德与法治",
+    "体育",
+    "音乐",
+    "美术",
+    "艺术",
+    "信息科技",
+    "劳动",
+    "其他",
+]

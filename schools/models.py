@@ -87,7 +87,12 @@ class Region(Audited):
     name = models.CharField(_("名称"), max_length=100)
     level = models.CharField(_("层级"), max_length=10, choices=RegionLevel.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("上级"), null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self",
+        verbose_name=_("上级"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
     )
 
     class Meta:
@@ -111,7 +116,9 @@ class School(Audited):
     )
     kind = models.CharField(_("办学类型"), max_length=20, choices=SchoolKind.choices)
     urban_rural_code = models.CharField(_("城乡分类代码"), max_length=3, choices=UrbanRuralCode.choices)
-    ownership = models.CharField(_("办学性质"), max_length=10, choices=Ownership.choices, default=Ownership.PUBLIC)
+    ownership = models.CharField(
+        _("办学性质"), max_length=10, choices=Ownership.choices, default=Ownership.PUBLIC
+    )
     boarding = models.BooleanField(_("是否寄宿制"), default=False)
     urban_quality_reference = models.BooleanField(_("是否城区优质学校"), default=False)
 
@@ -129,7 +136,9 @@ class SchoolYear(Audited):
     """One school's facts for one school year (学校学年数据)."""
 
     school = models.ForeignKey(School, verbose_name=_("学校"), on_delete=models.CASCADE, related_name="years")
-    year = models.PositiveSmallIntegerField(_("学年"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    year = models.PositiveSmallIntegerField(
+        _("学年"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
     primary_students = count_field(_("小学在校生数"))
     junior_students = count_field(_("初中在校生数"))
     senior_students = count_field(_("高中在校生数"))
@@ -151,7 +160,9 @@ class SchoolYear(Audited):
         ordering = ["school__code", "-year"]
         constraints = [
             models.UniqueConstraint(fields=["school", "year"], name="school_year_unique"),
-            *non_negative("schoolyear", "teaching_area", "indoor_sports_area", "sports_ground_area", "equipment_value"),
+            *non_negative(
+                "schoolyear", "teaching_area", "indoor_sports_area", "sports_ground_area", "equipment_value"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -159,10 +170,16 @@ class SchoolYear(Audited):
 
 
 class SchoolClass(Audited):
-    school = models.ForeignKey(School, verbose_name=_("学校"), on_delete=models.CASCADE, related_name="classes")
-    year = models.PositiveSmallIntegerField(_("学年"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    school = models.ForeignKey(
+        School, verbose_name=_("学校"), on_delete=models.CASCADE, related_name="classes"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("学年"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
     stage = models.CharField(_("学段"), max_length=10, choices=ClassStage.choices)
-    grade = models.PositiveSmallIntegerField(_("年级"), validators=[MinValueValidator(1), MaxValueValidator(9)])
+    grade = models.PositiveSmallIntegerField(
+        _("年级"), validators=[MinValueValidator(1), MaxValueValidator(9)]
+    )
     name = models.CharField(_("班级名称"), max_length=50)
     students = models.PositiveIntegerField(_("学生数"))
 
@@ -181,8 +198,12 @@ class SchoolClass(Audited):
 
 
 class Funding(Audited):
-    school = models.ForeignKey(School, verbose_name=_("学校"), on_delete=models.CASCADE, related_name="funding")
-    year = models.PositiveSmallIntegerField(_("学年"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    school = models.ForeignKey(
+        School, verbose_name=_("学校"), on_delete=models.CASCADE, related_name="funding"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("学年"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
     public_funds = amount_field(_("公用经费拨款（元）"))
     public_budget = amount_field(_("公用经费预算总额（元）"))
     training_funds = amount_field(_("教师培训经费（元）"))
@@ -203,8 +224,12 @@ class Funding(Audited):
 class Achievement(Audited):
     """Per-school mean score of one subject (学业质量)."""
 
-    school = models.ForeignKey(School, verbose_name=_("学校"), on_delete=models.CASCADE, related_name="achievements")
-    year = models.PositiveSmallIntegerField(_("学年"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    school = models.ForeignKey(
+        School, verbose_name=_("学校"), on_delete=models.CASCADE, related_name="achievements"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("学年"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
     stage = models.CharField(_("学段"), max_length=10, choices=ClassStage.choices)
     subject = models.CharField(_("学科"), max_length=20)
     tested = models.PositiveIntegerField(_("参测学生数"))
@@ -235,7 +260,9 @@ class CountyYear(Audited):
         related_name="county_years",
         limit_choices_to={"level": RegionLevel.COUNTY},
     )
-    year = models.PositiveSmallIntegerField(_("学年"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    year = models.PositiveSmallIntegerField(
+        _("学年"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
     teacher_pay = amount_field(_("教师年平均工资（元）"))
     civil_servant_pay = amount_field(_("公务员年平均工资（元）"))
     junior_retention = percent_field(_("初中三年巩固率（%）"))
@@ -289,7 +316,9 @@ class Monitoring(Audited):
         related_name="monitoring",
         limit_choices_to={"level": RegionLevel.COUNTY},
     )
-    year = models.PositiveSmallIntegerField(_("学年"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    year = models.PositiveSmallIntegerField(
+        _("学年"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
     stage = models.CharField(_("学段"), max_length=10, choices=ClassStage.choices)
     subject = models.CharField(_("学科"), max_length=20)
     level = models.PositiveSmallIntegerField(_("等级"), choices=MonitoringLevel.choices)
@@ -321,7 +350,9 @@ class Declaration(Audited):
         related_name="declarations",
         limit_choices_to={"level": RegionLevel.COUNTY},
     )
-    year = models.PositiveSmallIntegerField(_("学年"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    year = models.PositiveSmallIntegerField(
+        _("学年"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
     item_code = models.CharField(_("指标代码"), max_length=10)
     met = models.BooleanField(_("已达到"), null=True, blank=True)
     note = models.TextField(_("说明"), blank=True)
@@ -352,7 +383,11 @@ class ImportBatch(models.Model):
         FAILED = "failed", _("失败")
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("导入人"), null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("导入人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)

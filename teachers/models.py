@@ -10,8 +10,12 @@ from schools.models import Audited, School
 
 
 class Teacher(Audited):
-    school = models.ForeignKey(School, verbose_name=_("学校"), on_delete=models.CASCADE, related_name="teachers")
-    year = models.PositiveSmallIntegerField(_("学年"), validators=[MinValueValidator(1990), MaxValueValidator(2100)])
+    school = models.ForeignKey(
+        School, verbose_name=_("学校"), on_delete=models.CASCADE, related_name="teachers"
+    )
+    year = models.PositiveSmallIntegerField(
+        _("学年"), validators=[MinValueValidator(1990), MaxValueValidator(2100)]
+    )
     teacher_id = models.CharField(_("教师编号"), max_length=40)
     name = models.CharField(_("姓名"), max_length=50, blank=True)
     gender = models.CharField(_("性别"), max_length=10, choices=Gender.choices, blank=True)
@@ -19,7 +23,9 @@ class Teacher(Audited):
         _("出生年月"),
         max_length=7,
         blank=True,
-        validators=[RegexValidator(r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", _("出生年月应写作 YYYY-MM，例如 1985-09"))],
+        validators=[
+            RegexValidator(r"^(19|20)\d{2}-(0[1-9]|1[0-2])$", _("出生年月应写作 YYYY-MM，例如 1985-09"))
+        ],
     )
     stage = models.CharField(_("任教学段"), max_length=10, choices=Stage.choices)
     full_time = models.BooleanField(_("是否专任教师"), default=True)
