@@ -26,3 +26,26 @@ def test_worker_reads_the_rows_the_portal_committed(celery_worker, county, other
 
     assert not isinstance(result, EagerResult)
     assert result.get(timeout=30) == 2
+
+
+def test_nightly_recompute_fans_out_through_the_worker_and_stores_every_county(
+    celery_worker, county, other_county
+):
+    from celery.result import AsyncResult
+
+    from indicators.models import CountyResult, RecomputeRun
+    from indicators.tasks import recompute_all
+    from tests.indicators.scenes import small_county
+
+    small_county(county, "37130201")
+    small_county(other_county, "37131101")
+
+    chord_id = recompute_all.delay(2024).get(timeout=60)  # what beat sends every night
+    summary = AsyncResult(chord_id, app=app).get(timeout=120)
+
+    assert summary["counties"] == 2
+    assert set(CountyResult.objects.filter(year=2024).values_list("county__code", flat=True)) == {
+        "371302",
+        "371311",
+    }
+    assert RecomputeRun.objects.get().status == RecomputeRun.Status.DONE
