@@ -467,9 +467,10 @@ def import_workbook(
         check_references(parsed, refs, errors)
     if errors:
         return _finish(result, errors)
-    # Dry plan: counts and database-dependent checks, with nothing written.
+    # Dry plan: counts and database-dependent checks, with nothing written. A real import plans inside its
+    # transaction instead (the same checks; a problem there rolls everything back).
     plans = []
-    for key, sheet in parsed.items():
+    for key, sheet in parsed.items() if dry_run else ():
         if key == "regions":
             for part in _regions_by_level(sheet):
                 plans.append(plan_sheet(part, refs, errors))
