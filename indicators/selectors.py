@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
 
 from schools.choices import BackboneLevel, Degree, Title
 from schools.models import (
@@ -27,7 +27,7 @@ from teachers.models import Teacher
 
 from . import rules
 from .formulas import CountyData
-from .models import CountyResult, RegionRollup, RuleSet
+from .models import CountyResult, IndicatorResult, RegionRollup, RuleSet
 
 SCHOOL_YEAR_FIELDS = (
     "primary_students",
@@ -242,62 +242,157 @@ def county_report(county_id: int, year: int | None = None) -> dict[str, Any] | N
     return None if result is None else _with_stamp(result)
 
 
-def county_summaries(county_ids: Iterable[int], year: int | None = None) -> list[dict[str, Any]]:
-    """One row per county that has results: verdict parts, pass flags, composite CVs, ratio, large classes.
+STAGES = ("primary", "junior")
 
-    year None = each county's latest stored year.
+
+def _worst_cv_pk(stage: str) -> Subquery:
+    """The pk of the stage's 2017 indicator whose CV is closest to (or furthest over) its limit: highest cv/limit,
+    ties to the lower code."""
+    rows = (
+        IndicatorResult.objects.filter(
+            result=OuterRef("pk"),
+            standard=rules.QUALITY_2017,
+            stage=stage,
+            cv__isnull=False,
+            cv_limit__gt=0,
+        )
+        .annotate(share_of_limit=F("cv") / F("cv_limit"))
+        .order_by("-share_of_limit", "code")
+        .values("pk")[:1]
+    )
+    return Subquery(rows)
+
+
+# values read out of the stored report inside the database (one scalar each, never the whole document)
+_REPORT_SCALARS = {
+    "ratio_pass": "report__urban_rural_degree_ratio__pass",
+    "ratio_target": "report__urban_rural_degree_ratio__target",
+    "recognition_s1": "report__quality_2017__recognition__S1__value",
+    **{
+        f"{stage}_{key}": f"report__{path}__{stage}__{key}"
+        for stage in STAGES
+        for path, key in (
+            ("basic_2012", "limit"),
+            ("basic_2012", "pass"),
+            ("class_size", "large"),
+            ("class_size", "super_large"),
+        )
+    },
+}
+
+
+def _worst_rate_vs_urban_quality(achievement) -> float | None:
+    rates = [
+        school.get("rate_vs_urban_quality")
+        for stage in (achievement or {}).values()
+        if isinstance(stage, dict)
+        for subject in stage.values()
+        if isinstance(subject, dict)
+        for school in subject.get("schools") or []
+        if isinstance(school, dict)
+    ]
+    rates = [r for r in rates if r is not None]
+    return max(rates) if rates else None
+
+
+def county_summaries(
+    county_ids: Iterable[int], year: int | None = None, *, with_achievement: bool = False
+) -> list[dict[str, Any]]:
+    """One row per county that has results, ordered by county code: verdict parts, pass flags, per stage the
+    worst 2017 CV against its limit, the 2012 composite CV and the large classes, and the urban–rural ratio.
+
+    year None = each county's latest stored year. Two queries whatever the number of counties: typed columns and
+    single values picked out of the stored report by the database, then the worst-CV indicator rows. The full
+    report is never loaded; with_achievement also reads its `achievement` block for the worst
+    `rate_vs_urban_quality` (about a fifth of a report).
     """
-    qs = CountyResult.objects.filter(county_id__in=list(county_ids)).select_related("county", "rule_set")
+    qs = CountyResult.objects.filter(county_id__in=list(county_ids))
     if year is not None:
         qs = qs.filter(year=year)
-    rows = qs.order_by("county__code", "-year").values(
-        "county_id",
-        "county__code",
-        "county__name",
-        "year",
-        "resource",
-        "government",
-        "quality",
-        "recognition",
-        "pass_2017",
-        "pass_2012",
-        "composite_cv_primary",
-        "composite_cv_junior",
-        "basic_composite_cv_primary",
-        "basic_composite_cv_junior",
-        "degree_ratio",
-        "large_classes",
-        "super_large_classes",
-        "computed_at",
-        "rule_set__code",
-        "rule_set__version",
+    else:
+        latest = CountyResult.objects.filter(county_id=OuterRef("county_id")).order_by("-year").values("year")
+        qs = qs.filter(year=Subquery(latest[:1]))
+    qs = qs.annotate(
+        **{f"worst_cv_{stage}": _worst_cv_pk(stage) for stage in STAGES},
+        **{name: F(path) for name, path in _REPORT_SCALARS.items()},
     )
-    seen, out = set(), []
-    for r in rows:
-        if r["county_id"] in seen:
-            continue
-        seen.add(r["county_id"])
-        out.append(
-            {
-                "county_id": r["county_id"],
-                "code": r["county__code"],
-                "name": r["county__name"],
-                "year": r["year"],
-                "verdict": {k: r[k] for k in ("resource", "government", "quality", "recognition")},
-                "pass_2017": r["pass_2017"],
-                "pass_2012": r["pass_2012"],
-                "composite_cv": {"primary": r["composite_cv_primary"], "junior": r["composite_cv_junior"]},
-                "basic_composite_cv": {
-                    "primary": r["basic_composite_cv_primary"],
-                    "junior": r["basic_composite_cv_junior"],
-                },
-                "urban_rural_degree_ratio": r["degree_ratio"],
-                "large_classes": r["large_classes"],
-                "super_large_classes": r["super_large_classes"],
-                "computed_at": r["computed_at"],
-                "rule_set": {"code": r["rule_set__code"], "version": r["rule_set__version"]},
-            }
+    extra = ["report__achievement"] if with_achievement else []
+    rows = list(
+        qs.order_by("county__code").values(
+            "county_id",
+            "county__code",
+            "county__name",
+            "year",
+            "resource",
+            "government",
+            "quality",
+            "recognition",
+            "pass_2017",
+            "pass_2012",
+            "composite_cv_primary",
+            "composite_cv_junior",
+            "basic_composite_cv_primary",
+            "basic_composite_cv_junior",
+            "degree_ratio",
+            "large_classes",
+            "super_large_classes",
+            "computed_at",
+            "rule_set__code",
+            "rule_set__version",
+            *(f"worst_cv_{stage}" for stage in STAGES),
+            *_REPORT_SCALARS,
+            *extra,
         )
+    )
+    worst_pks = [r[f"worst_cv_{stage}"] for r in rows for stage in STAGES if r[f"worst_cv_{stage}"]]
+    worst = (
+        {
+            w["pk"]: {"code": w["code"], "cv": w["cv"], "limit": w["cv_limit"], "pass": w["cv_pass"]}
+            for w in IndicatorResult.objects.filter(pk__in=worst_pks).values(
+                "pk", "code", "cv", "cv_limit", "cv_pass"
+            )
+        }
+        if worst_pks
+        else {}
+    )
+    out = []
+    for r in rows:
+        summary = {
+            "county_id": r["county_id"],
+            "code": r["county__code"],
+            "name": r["county__name"],
+            "year": r["year"],
+            "verdict": {k: r[k] for k in ("resource", "government", "quality", "recognition")},
+            "pass_2017": r["pass_2017"],
+            "pass_2012": r["pass_2012"],
+            "composite_cv": {"primary": r["composite_cv_primary"], "junior": r["composite_cv_junior"]},
+            "basic_composite_cv": {
+                "primary": r["basic_composite_cv_primary"],
+                "junior": r["basic_composite_cv_junior"],
+            },
+            "stages": {
+                stage: {
+                    "worst_cv": worst.get(r[f"worst_cv_{stage}"]),
+                    "basic_composite_cv": r[f"basic_composite_cv_{stage}"],
+                    "basic_limit": r[f"{stage}_limit"],
+                    "basic_pass": r[f"{stage}_pass"],
+                    "large": r[f"{stage}_large"],
+                    "super_large": r[f"{stage}_super_large"],
+                }
+                for stage in STAGES
+            },
+            "urban_rural_degree_ratio": r["degree_ratio"],
+            "urban_rural_degree_ratio_pass": r["ratio_pass"],
+            "urban_rural_degree_ratio_target": r["ratio_target"],
+            "recognition_s1": r["recognition_s1"],
+            "large_classes": r["large_classes"],
+            "super_large_classes": r["super_large_classes"],
+            "computed_at": r["computed_at"],
+            "rule_set": {"code": r["rule_set__code"], "version": r["rule_set__version"]},
+        }
+        if with_achievement:
+            summary["worst_rate_vs_urban_quality"] = _worst_rate_vs_urban_quality(r["report__achievement"])
+        out.append(summary)
     return out
 
 

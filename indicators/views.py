@@ -35,10 +35,11 @@ def _stored_rollups(user, year: int | None) -> list[dict]:
 
 @login_required
 def dashboard(request):
-    counties = list(visible_counties(request.user).select_related("parent"))
+    counties = list(visible_counties(request.user).order_by("code"))
     year = request.GET.get("year")
     year = int(year) if year and year.isdigit() else None
-    rows = [summary_row(county, results.county_report(county.pk, year=year)) for county in counties]
+    summaries = {s["county_id"]: s for s in results.county_summaries([c.pk for c in counties], year=year)}
+    rows = [summary_row(county, summaries.get(county.pk)) for county in counties]
     counted = rollup(rows)
     stored = _stored_rollups(request.user, year)
     own = next((r for r in stored if r["region"]["code"] == request.user.region_code), None)
@@ -174,24 +175,12 @@ def _fmt(value) -> str:
     return str(value)
 
 
-def _worst_cv(stage: dict | None) -> dict | None:
-    """The indicator whose CV is closest to (or furthest over) its limit, as stored."""
-    worst = None
-    for code, item in ((stage or {}).get("indicators") or {}).items():
-        cv, limit = item.get("cv"), item.get("cv_limit")
-        if cv is None or not limit:
-            continue
-        if worst is None or cv / limit > worst["cv"] / worst["limit"]:
-            worst = {"code": code, "cv": cv, "limit": limit, "pass": item.get("cv_pass")}
-    return worst
-
-
-def summary_row(county, report: dict | None) -> dict:
-    row = {"county": county, "has_result": report is not None, "parts": [], "stages": []}
-    if report is None:
+def summary_row(county, summary: dict | None) -> dict:
+    """One dashboard row from a county summary (indicators.selectors.county_summaries); None = not computed."""
+    row = {"county": county, "has_result": summary is not None, "parts": [], "stages": []}
+    if summary is None:
         return row
-    q = report.get("quality_2017") or {}
-    verdict = q.get("verdict") or {}
+    verdict = summary.get("verdict") or {}
     row["parts"] = [
         {
             "key": key,
@@ -204,25 +193,23 @@ def summary_row(county, report: dict | None) -> dict:
     row["pass_2017"] = bool(verdict) and all(verdict.get(key) == "pass" for key in PART_LABELS)
     row["parts_passed"] = sum(1 for p in row["parts"] if p["status"] == "pass")
     for stage_key, stage_label in STAGE_LABELS.items():
-        basic = (report.get("basic_2012") or {}).get(stage_key) or {}
-        sizes = (report.get("class_size") or {}).get(stage_key) or {}
+        stage = (summary.get("stages") or {}).get(stage_key) or {}
         row["stages"].append(
             {
                 "label": stage_label,
-                "worst_cv": _worst_cv(q.get(stage_key)),
-                "composite_2012": basic.get("composite_cv"),
-                "composite_limit": basic.get("limit"),
-                "composite_pass": basic.get("pass"),
-                "large": sizes.get("large"),
-                "super_large": sizes.get("super_large"),
+                "worst_cv": stage.get("worst_cv"),
+                "composite_2012": stage.get("basic_composite_cv"),
+                "composite_limit": stage.get("basic_limit"),
+                "composite_pass": stage.get("basic_pass"),
+                "large": stage.get("large"),
+                "super_large": stage.get("super_large"),
             }
         )
-    ratio = report.get("urban_rural_degree_ratio") or {}
-    row["ratio"] = ratio.get("ratio")
-    row["ratio_target"] = ratio.get("target", 1.05)
-    row["ratio_pass"] = ratio.get("pass")
-    row["year"] = report.get("year")
-    row["computed_at"] = report.get("computed_at")
+    row["ratio"] = summary.get("urban_rural_degree_ratio")
+    row["ratio_target"] = summary.get("urban_rural_degree_ratio_target") or 1.05
+    row["ratio_pass"] = summary.get("urban_rural_degree_ratio_pass")
+    row["year"] = summary.get("year")
+    row["computed_at"] = summary.get("computed_at")
     return row
 
 

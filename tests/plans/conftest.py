@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from indicators import selectors as indicator_selectors
-from indicators.models import CountyResult
+from indicators.models import CountyResult, IndicatorResult
 
 REPORT = {
     "county": {"code": "371302", "name": "兰山区"},
@@ -96,7 +96,8 @@ def make_report(**changes) -> dict:
 
 
 class ResultStore:
-    """store[(county_id, year)] = report writes a CountyResult the way the engine does (report + typed columns)."""
+    """store[(county_id, year)] = report writes a CountyResult the way the engine does: report, typed columns and
+    one IndicatorResult row per stage and indicator."""
 
     def __setitem__(self, key, report):
         county_id, year = key
@@ -104,7 +105,8 @@ class ResultStore:
         q = report["quality_2017"]
         verdict = q["verdict"]
         stages = ("primary", "junior")
-        CountyResult.objects.update_or_create(
+        basic = report.get("basic_2012") or {}
+        result, _ = CountyResult.objects.update_or_create(
             county_id=county_id,
             year=year,
             defaults={
@@ -115,12 +117,34 @@ class ResultStore:
                 **verdict,
                 "pass_2017": all(v == "pass" for v in verdict.values()),
                 "composite_cv_primary": (q.get("primary") or {}).get("composite_cv"),
+                "composite_cv_junior": (q.get("junior") or {}).get("composite_cv"),
+                "basic_composite_cv_primary": (basic.get("primary") or {}).get("composite_cv"),
+                "basic_composite_cv_junior": (basic.get("junior") or {}).get("composite_cv"),
                 "degree_ratio": report["urban_rural_degree_ratio"]["ratio"],
                 "large_classes": sum(report["class_size"].get(s, {}).get("large", 0) for s in stages),
                 "super_large_classes": sum(
                     report["class_size"].get(s, {}).get("super_large", 0) for s in stages
                 ),
             },
+        )
+        result.indicators.all().delete()
+        IndicatorResult.objects.bulk_create(
+            IndicatorResult(
+                result=result,
+                standard=standard,
+                stage=stage,
+                code=code,
+                units=report[standard][stage].get("units") or 0,
+                mean=item.get("mean"),
+                cv=item.get("cv"),
+                threshold=item.get("threshold"),
+                cv_limit=item.get("cv_limit"),
+                cv_pass=item.get("cv_pass"),
+            )
+            for standard in ("quality_2017", "basic_2012")
+            for stage in stages
+            if isinstance((report.get(standard) or {}).get(stage), dict)
+            for code, item in (report[standard][stage].get("indicators") or {}).items()
         )
 
 
