@@ -24,13 +24,50 @@ B_NAMES = {
     "B8": "生均中级及以上专业技术职务教师数",
 }
 
+ITEM_NAMES = {
+    "G3": "音乐美术专用教室",
+    "G4": "学校规模",
+    "G5": "班额",
+    "G6": "不足100人学校按100人拨付公用经费",
+    "G7": "特殊教育学校生均公用经费",
+    "G8": "教师平均工资不低于公务员",
+    "G9": "教师5年360学时培训",
+    "G11": "教师交流轮岗",
+    "G12": "教师持证上岗",
+    "G13": "就近划片入学",
+    "G14": "优质高中招生名额分配",
+    "G15": "随迁子女公办就读",
+    "E1": "初中三年巩固率",
+    "E2": "残疾儿童少年入学率",
+    "E4": "教师培训经费占公用经费5%",
+    "E9": "国家义务教育质量监测",
+    "S1": "社会认可度",
+}
+
+
+def _item(code: str) -> str:
+    return f"{code} {ITEM_NAMES[code]}" if code in ITEM_NAMES else code
+
 
 def _n(value, digits=3) -> str:
     return "—" if value is None else f"{value:,.{digits}f}"
 
 
-def _yes(value) -> str:
-    return {True: "是", False: "否", None: "无法判定"}[value]
+def _mark(value) -> str:
+    return {True: "达标", False: "未达标", None: "无法判定"}[value]
+
+
+def _failing_resource(q: dict[str, Any]) -> str:
+    """Resource failures grouped by stage: CVs over the limit by code, failing schools by count."""
+    parts = []
+    for stage in ("primary", "junior"):
+        cvs = [code for code, ind in q[stage]["indicators"].items() if ind["cv_pass"] is False]
+        schools = sum(1 for s in q[stage]["schools"] if s["pass"] is False)
+        if cvs:
+            parts.append(f"{STAGE[stage]}差异系数 {'、'.join(cvs)}")
+        if schools:
+            parts.append(f"{STAGE[stage]}{schools}所学校")
+    return "、".join(parts)
 
 
 def render(report: dict[str, Any]) -> str:
@@ -49,8 +86,12 @@ def render(report: dict[str, Any]) -> str:
         "recognition": "社会认可度",
     }
     for key, label in parts.items():
-        failing = q.get("failing_items", {}).get(key) or []
-        extra = f"（未达标项：{'、'.join(failing)}）" if failing else ""
+        failing = (
+            _failing_resource(q)
+            if key == "resource"
+            else "、".join(_item(c) for c in q.get("failing_items", {}).get(key) or [])
+        )
+        extra = f"（未达标项：{failing}）" if failing else ""
         lines.append(f"  {label}：{VERDICT[q['verdict'][key]]}{extra}")
     for stage in ("primary", "junior"):
         block = q[stage]
@@ -58,7 +99,7 @@ def render(report: dict[str, Any]) -> str:
         for code, ind in block["indicators"].items():
             lines.append(
                 f"  {code} {Q_NAMES[code]}：均值 {_n(ind['mean'])}（标准 {_n(ind['threshold'], 1)}），"
-                f"差异系数 {_n(ind['cv'])}（上限 {_n(ind['cv_limit'], 2)}，{_yes(ind['cv_pass'])}达标）"
+                f"差异系数 {_n(ind['cv'])}（上限 {_n(ind['cv_limit'], 2)}，{_mark(ind['cv_pass'])}）"
             )
         lines.append(f"  综合差异系数（仅供参考）：{_n(block['composite_cv'])}")
         lines.append(f"  达标学校：{block['schools_passing']} / {len(block['schools'])}")
@@ -74,7 +115,7 @@ def render(report: dict[str, Any]) -> str:
     for stage in ("primary", "junior"):
         block = b[stage]
         lines.append(
-            f"  {STAGE[stage]}：{_n(block['composite_cv'])}（上限 {_n(block['limit'], 2)}，{_yes(block['pass'])}达标）"
+            f"  {STAGE[stage]}：{_n(block['composite_cv'])}（上限 {_n(block['limit'], 2)}，{_mark(block['pass'])}）"
         )
     lines += ["", "四、班额"]
     for stage in ("primary", "junior"):
@@ -88,7 +129,7 @@ def render(report: dict[str, Any]) -> str:
         "",
         "五、城乡专任教师本科以上学历比例",
         f"  城区 {_n(ur['urban_share'])}，乡村 {_n(ur['rural_share'])}，比值 {_n(ur['ratio'])}"
-        f"（目标 ≤ {ur['target']}，{_yes(ur['pass'])}达标）；还需乡村本科教师 {ur['rural_teachers_needed'] or 0} 人",
+        f"（目标 ≤ {ur['target']}，{_mark(ur['pass'])}）；还需乡村本科教师 {ur['rural_teachers_needed'] or 0} 人",
     ]
     lines += ["", "六、学业水平差异率（本系统估算）"]
     for stage in ("primary", "junior"):

@@ -66,3 +66,7 @@ def test_balance_report_command_prints_the_stored_json_and_readable_chinese(gold
     call_command("balance_report", county="371399", format="text", stdout=text)
     assert "示范县（371399）2024学年" in text.getvalue()
     assert "资源配置：未达标" in text.getvalue()
+    q = expected_report()["quality_2017"]
+    failing = {s: q[s]["units"] - q[s]["schools_passing"] for s in ("primary", "junior")}
+    assert f"小学{failing['primary']}所学校、初中{failing['junior']}所学校" in text.getvalue()
+    assert "否达标" not in text.getvalue() and "primary:" not in text.getvalue()
