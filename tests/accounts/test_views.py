@@ -72,3 +72,11 @@ def test_pages_are_chinese_by_default_and_english_on_request(client, clerk, othe
     english = client.get("/").content.decode()
     assert "Quick links" in english and "常用功能" not in english
     assert "School code" in client.get("/schools/").content.decode()
+
+
+def test_an_english_browser_still_gets_chinese_until_the_user_switches(client, clerk):
+    client.force_login(clerk)
+    page = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert "常用功能" in page and "Quick links" not in page
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    assert "Quick links" in client.get("/", HTTP_ACCEPT_LANGUAGE="zh-CN").content.decode()
