@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format migrate demo clean
+.PHONY: install run test lint format migrate demo clean ci bench
 
 install: $(STAMP)
 
@@ -34,6 +34,16 @@ lint: install
 format: install
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
+
+# The full CI (SQLite + PostgreSQL suites, real worker, checks, topology smoke): needs PostgreSQL and Redis.
+ci:
+	bash .ci/run
+
+# Recompute benchmark on PostgreSQL (docs/benchmarks.md). BENCH_DATABASE_URL: an existing, empty database it
+# may fill (createdb -h 127.0.0.1 -U postgres junheng_bench); the first run generates the scale province.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/junheng_bench
+bench: install
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/bench_recompute.py
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3 var/staticfiles *.egg-info
