@@ -6,6 +6,8 @@ users who see that county; another county's project answers 404.
 """
 
 import datetime
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
@@ -13,6 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts.scoping import visible_counties, visible_regions
+from indicators import selectors as indicator_selectors
 from schools.choices import RegionLevel
 from schools.models import Region
 
@@ -143,12 +146,79 @@ def counties_under(region_code: str) -> QuerySet[Region]:
     )
 
 
-def _county_status(target: Target, county: Region, today: datetime.date) -> CountyStatus:
-    year = results.latest_result_year(county.pk)
-    if year is None:
-        return CountyStatus(county, None, None, TargetStatus.NO_DATA)
-    value = results.county_value(target.indicator_code, results.county_report(county.pk, year=year))
-    previous = results.county_value(target.indicator_code, results.county_report(county.pk, year=year - 1))
+# County-indicator codes (plans.results.COUNTY_INDICATORS) read from a county summary: typed columns and single
+# values, never the full report. A code missing here falls back to reading the county's full reports.
+SUMMARY_VALUES: dict[str, Callable[[dict], float | None]] = {
+    "urban_rural_degree_ratio": lambda s: s.get("urban_rural_degree_ratio"),
+    "achievement.rate_vs_urban_quality": lambda s: s.get("worst_rate_vs_urban_quality"),
+    "quality_2017.pass": lambda s: _verdict_pass(s.get("verdict")),
+    "recognition.S1": lambda s: s.get("recognition_s1"),
+}
+
+
+def _verdict_pass(verdict: dict | None) -> float | None:
+    """1 when every part of the 2017 verdict passes, 0 when one fails, else (incomplete) no value."""
+    if not verdict:
+        return None
+    if any(v == "fail" for v in verdict.values()):
+        return 0.0
+    if all(v == "pass" for v in verdict.values()):
+        return 1.0
+    return None
+
+
+def summary_value(code: str, summary: dict | None) -> float | None:
+    if not summary or code not in SUMMARY_VALUES:
+        return None
+    value = SUMMARY_VALUES[code](summary)
+    return None if value is None else float(value)
+
+
+StoredSummaries = dict[int, tuple[dict | None, dict | None]]
+
+
+def stored_summaries(county_ids: Iterable[int], *, with_achievement: bool = False) -> StoredSummaries:
+    """county id -> (summary of its latest stored year, summary of the year before); (None, None) for a county
+    without results. One pair of queries per distinct latest year, whatever the number of counties."""
+    ids = list(county_ids)
+    if not ids:
+        return {}
+    latest = indicator_selectors.county_summaries(ids, with_achievement=with_achievement)
+    by_year: dict[int, list[int]] = defaultdict(list)
+    for summary in latest:
+        by_year[summary["year"]].append(summary["county_id"])
+    previous = {
+        summary["county_id"]: summary
+        for year, year_ids in by_year.items()
+        for summary in indicator_selectors.county_summaries(
+            year_ids, year=year - 1, with_achievement=with_achievement
+        )
+    }
+    found = {s["county_id"]: (s, previous.get(s["county_id"])) for s in latest}
+    return {county_id: found.get(county_id, (None, None)) for county_id in ids}
+
+
+def _needs_achievement(codes: Iterable[str]) -> bool:
+    return "achievement.rate_vs_urban_quality" in set(codes)
+
+
+def _county_status(
+    target: Target, county: Region, today: datetime.date, stored: StoredSummaries | None = None
+) -> CountyStatus:
+    code = target.indicator_code
+    if code in SUMMARY_VALUES:
+        if stored is None:
+            stored = stored_summaries([county.pk], with_achievement=_needs_achievement([code]))
+        latest, before = stored.get(county.pk, (None, None))
+        if latest is None:
+            return CountyStatus(county, None, None, TargetStatus.NO_DATA)
+        year, value, previous = latest["year"], summary_value(code, latest), summary_value(code, before)
+    else:
+        year = results.latest_result_year(county.pk)
+        if year is None:
+            return CountyStatus(county, None, None, TargetStatus.NO_DATA)
+        value = results.county_value(code, results.county_report(county.pk, year=year))
+        previous = results.county_value(code, results.county_report(county.pk, year=year - 1))
     status = status_for(
         value, previous, target.comparator, results.as_float(target.value), target.deadline, today
     )
@@ -206,11 +276,15 @@ def evaluate_target(
     user=None,
     county: Region | None = None,
     today: datetime.date | None = None,
+    stored: StoredSummaries | None = None,
 ) -> TargetEvaluation:
     """Status of a target from the latest stored results. With `county`, the target as it applies to that county.
 
     With `user`, only what the user may read goes in: a target of a region above the user is evaluated over the
-    user's own counties, and a region-wide share only for regions the user sees (else: no data)."""
+    user's own counties, and a region-wide share only for regions the user sees (else: no data).
+
+    `stored` (from `stored_summaries`) lets several targets share one read of the county summaries; counties
+    missing from it are read here."""
     today = today or timezone.localdate()
     code = target.indicator_code
     goal = results.as_float(target.value)
@@ -228,7 +302,12 @@ def evaluate_target(
             if user is not None and not user.is_admin:
                 counties = counties.filter(pk__in=visible_counties(user))
             counties = list(counties)
-        rows = [_county_status(target, c, today) for c in counties]
+        if code in SUMMARY_VALUES:
+            missing = [c.pk for c in counties if stored is None or c.pk not in stored]
+            if missing:
+                fetched = stored_summaries(missing, with_achievement=_needs_achievement([code]))
+                stored = {**(stored or {}), **fetched}
+        rows = [_county_status(target, c, today, stored) for c in counties]
         evaluation = TargetEvaluation(target, _combine([r.status for r in rows]), counties=rows)
         evaluation.per_county = county is None and (
             len(rows) != 1 or rows[0].county.code != target.region_code
@@ -256,13 +335,31 @@ def projects_concerning(*, user, county: Region | None = None) -> QuerySet[Proje
     return projects
 
 
+def _stored_for_targets(targets: list[Target], *, user, county: Region | None) -> StoredSummaries:
+    """The county summaries every county-indicator target among `targets` needs, read once for all of them."""
+    codes = [t.indicator_code for t in targets if t.indicator_code in SUMMARY_VALUES]
+    if not codes:
+        return {}
+    if county is not None:
+        ids = [county.pk]
+    else:
+        region_codes = {t.region_code for t in targets if t.indicator_code in SUMMARY_VALUES}
+        regions = Region.objects.filter(code__in=region_codes)
+        counties = Region.objects.filter(level=RegionLevel.COUNTY).filter(
+            Q(pk__in=regions) | Q(parent__in=regions) | Q(parent__parent__in=regions)
+        )
+        if user is not None and not user.is_admin:
+            counties = counties.filter(pk__in=visible_counties(user))
+        ids = list(counties.values_list("pk", flat=True))
+    return stored_summaries(ids, with_achievement=_needs_achievement(codes))
+
+
 def alerts(*, user, county: Region | None = None, today: datetime.date | None = None) -> dict:
     """Off-track targets and overdue projects concerning the user's regions (or one county)."""
     today = today or timezone.localdate()
-    evaluations = [
-        evaluate_target(t, user=user, county=county, today=today)
-        for t in targets_concerning(user=user, county=county)
-    ]
+    targets = list(targets_concerning(user=user, county=county))
+    stored = _stored_for_targets(targets, user=user, county=county)
+    evaluations = [evaluate_target(t, user=user, county=county, today=today, stored=stored) for t in targets]
     return {
         "off_track_targets": [e for e in evaluations if e.status == TargetStatus.OFF_TRACK],
         "overdue_projects": list(overdue_projects(projects_concerning(user=user, county=county), today)),
