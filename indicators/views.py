@@ -4,6 +4,8 @@ Reads only stored results (indicators.selectors via plans.results); nothing is c
 from accounts.scoping: a county outside the user's region answers 404.
 """
 
+import datetime
+
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 
@@ -69,11 +71,22 @@ def county_report(request, code: str):
         "county": county,
         "year": year,
         "report": report,
+        "computed_at": _as_datetime(report.get("computed_at")) if report else None,
         "view": report_view(report) if report else None,
         "alerts": _alerts(request.user, county=county),
         "can_create": plan_services.can_create_project(request.user),
     }
     return render(request, "indicators/county_report.html", context)
+
+
+def _as_datetime(value):
+    """The report's ISO `computed_at` as a datetime, so the page shows it in local time; unparsable: as is."""
+    if isinstance(value, str):
+        try:
+            return datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
 
 
 # --- presentation of the stored report (shape: shared/spec/report.md); no figure is computed here ---------------

@@ -102,3 +102,12 @@ def test_year_filter_shows_the_stored_figures_of_that_year(client, official, cou
     assert "1.234" in page and "1.081" not in page
     page = client.get(reverse("indicators:dashboard")).content.decode()
     assert "1.081" in page and "1.234" not in page
+
+
+def test_dashboard_pages_take_their_look_from_the_portal_stylesheet(client, official, county, stored_results):
+    stored_results[(county.pk, 2024)] = make_report()
+    client.force_login(official)
+    for url in (reverse("indicators:dashboard"), reverse("indicators:county_report", args=[county.code])):
+        page = client.get(url).content.decode()
+        assert "css/junheng.css" in page
+        assert "<style" not in page  # no inline block: one vendored stylesheet, cacheable
