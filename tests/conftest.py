@@ -7,10 +7,17 @@ they are skipped with the reason printed.
 """
 
 import os
+from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.db import connection
+
+
+@pytest.fixture(scope="session", autouse=True)
+def static_root_exists():
+    """whitenoise warns on every request when STATIC_ROOT is missing (tests do not run collectstatic)."""
+    Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
 def worker_unavailable_reason() -> str | None:
