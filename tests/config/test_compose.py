@@ -106,7 +106,6 @@ def test_manage_py_commands_in_the_stack_exist(services):
             assert argv[2] in commands, f"{name}: manage.py {argv[2]} does not exist"
 
 
-@pytest.mark.filterwarnings("ignore:No directory at:UserWarning")  # whitenoise: static files are collected at build
 def test_gunicorn_serves_the_project_wsgi_application_with_an_existing_config(services):
     argv = command_of(services["web"])
     assert argv[0] == "gunicorn"
