@@ -903,6 +903,23 @@ def write_accounts(counties: dict) -> list[dict]:
     return accounts
 
 
+def existing_accounts() -> list[dict]:
+    """The demo accounts already in the database, in the same shape write_accounts returns."""
+    users = (
+        get_user_model().objects.filter(username__in=[a[0] for a in DEMO_ACCOUNTS]).select_related("region")
+    )
+    found = {u.username: u for u in users}
+    return [
+        {
+            "username": name,
+            "role": found[name].role,
+            "region": found[name].region.name if found[name].region else "全部",
+        }
+        for name, *_rest in DEMO_ACCOUNTS
+        if name in found
+    ]
+
+
 def demo_counties_have_data() -> bool:
     return School.objects.filter(county__code__in=[p.code for p in COUNTIES]).exists()
 

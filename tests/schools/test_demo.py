@@ -114,8 +114,13 @@ def test_demo_accounts_see_what_their_role_allows(demo_city, client):
 
 def test_load_demo_if_empty_leaves_an_existing_database_alone(demo_city):
     before = Teacher.objects.count()
-    call_command("load_demo", seed=99, if_empty=True, skip_recompute=True)
+    out = StringIO()
+    call_command(
+        "load_demo", seed=99, if_empty=True, skip_recompute=True, url="http://127.0.0.1:8123/", stdout=out
+    )
     assert Teacher.objects.count() == before
+    # the second `make run` still tells the user where to go and how to log in
+    assert "http://127.0.0.1:8123/" in out.getvalue() and "demo-clerk2" in out.getvalue()
     with pytest.raises(CommandError):
         call_command("load_demo", seed=99, skip_recompute=True)
 

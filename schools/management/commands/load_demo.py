@@ -1,14 +1,23 @@
 """`python manage.py load_demo [--seed N] [--if-empty] [--reset]`: the demo city, its data and four demo accounts."""
 
 import time
+import unicodedata
 
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 
+from accounts.models import Role
 from schools import demo
 from schools.models import School
 
-URL = "http://127.0.0.1:8000/"
+
+def _width(text: str) -> int:
+    """Columns a terminal uses for text: Chinese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
 
 
 class Command(BaseCommand):
@@ -25,10 +34,13 @@ class Command(BaseCommand):
             "--reset", action="store_true", help="先删除演示区县已有的学校和区县数据，再重新生成"
         )
         parser.add_argument("--skip-recompute", action="store_true", help="生成后不重新计算指标")
+        parser.add_argument("--url", default="http://127.0.0.1:8000/", help="提示用户打开的门户地址")
 
-    def handle(self, *args, seed, if_empty, reset, skip_recompute, **options):
+    def handle(self, *args, seed, if_empty, reset, skip_recompute, url, **options):
         if if_empty and School.objects.exists():
             self.stdout.write("数据库中已有学校数据，未生成演示数据。")
+            # A second `make run` should still tell the user how to log in, if the demo accounts are there.
+            self._print_accounts(url, demo.existing_accounts())
             return
         if demo.demo_counties_have_data():
             if not reset:
@@ -49,11 +61,18 @@ class Command(BaseCommand):
                 self.stdout.write(f"正在重新计算 {year} 学年指标……")
                 call_command("recompute", year=year, stdout=self.stdout, stderr=self.stderr)
 
-        self.stdout.write(f"\n打开 {URL} ，使用以下演示账号登录：\n")
+        self._print_accounts(url, summary.accounts)
+
+    def _print_accounts(self, url: str, accounts: list[dict]) -> None:
+        if not accounts:
+            return
+        self.stdout.write(f"\n打开 {url} ，使用以下演示账号登录：\n")
         rows = [("用户名", "密码", "角色", "区域")]
-        rows += [(a["username"], demo.DEMO_PASSWORD, a["role"], a["region"]) for a in summary.accounts]
-        widths = [max(len(r[i]) for r in rows) + 2 for i in range(3)]
+        rows += [
+            (a["username"], demo.DEMO_PASSWORD, str(Role(a["role"]).label), a["region"]) for a in accounts
+        ]
+        widths = [max(_width(r[i]) for r in rows) + 2 for i in range(3)]
         for row in rows:
             self.stdout.write(
-                "  " + "".join(cell.ljust(width) for cell, width in zip(row, widths, strict=False)) + row[3]
+                "  " + "".join(_pad(cell, width) for cell, width in zip(row, widths, strict=False)) + row[3]
             )
