@@ -2,51 +2,11 @@
 
 from typing import Any
 
-STAGE = {"primary": "小学", "junior": "初中"}
-VERDICT = {"pass": "达标", "fail": "未达标", "incomplete": "数据不全"}
-Q_NAMES = {
-    "Q1": "每百名学生拥有高于规定学历教师数",
-    "Q2": "每百名学生拥有县级以上骨干教师数",
-    "Q3": "每百名学生拥有体育、艺术专任教师数",
-    "Q4": "生均教学及辅助用房面积",
-    "Q5": "生均体育运动场馆面积",
-    "Q6": "生均教学仪器设备值",
-    "Q7": "每百名学生拥有网络多媒体教室数",
-}
-B_NAMES = {
-    "B1": "生均教学及辅助用房面积",
-    "B2": "生均体育运动场馆面积",
-    "B3": "生均教学仪器设备值",
-    "B4": "每百名学生拥有计算机台数",
-    "B5": "生均图书册数",
-    "B6": "师生比",
-    "B7": "生均高于规定学历教师数",
-    "B8": "生均中级及以上专业技术职务教师数",
-}
-
-ITEM_NAMES = {
-    "G3": "音乐美术专用教室",
-    "G4": "学校规模",
-    "G5": "班额",
-    "G6": "不足100人学校按100人拨付公用经费",
-    "G7": "特殊教育学校生均公用经费",
-    "G8": "教师平均工资不低于公务员",
-    "G9": "教师5年360学时培训",
-    "G11": "教师交流轮岗",
-    "G12": "教师持证上岗",
-    "G13": "就近划片入学",
-    "G14": "优质高中招生名额分配",
-    "G15": "随迁子女公办就读",
-    "E1": "初中三年巩固率",
-    "E2": "残疾儿童少年入学率",
-    "E4": "教师培训经费占公用经费5%",
-    "E9": "国家义务教育质量监测",
-    "S1": "社会认可度",
-}
+from .labels import INDICATOR_LABELS, PART_LABELS, STAGE_LABELS, VERDICT_LABELS
 
 
 def _item(code: str) -> str:
-    return f"{code} {ITEM_NAMES[code]}" if code in ITEM_NAMES else code
+    return f"{code} {INDICATOR_LABELS[code]}" if code in INDICATOR_LABELS else code
 
 
 def _n(value, digits=3) -> str:
@@ -64,9 +24,9 @@ def _failing_resource(q: dict[str, Any]) -> str:
         cvs = [code for code, ind in q[stage]["indicators"].items() if ind["cv_pass"] is False]
         schools = sum(1 for s in q[stage]["schools"] if s["pass"] is False)
         if cvs:
-            parts.append(f"{STAGE[stage]}差异系数 {'、'.join(cvs)}")
+            parts.append(f"{STAGE_LABELS[stage]}差异系数 {'、'.join(cvs)}")
         if schools:
-            parts.append(f"{STAGE[stage]}{schools}所学校")
+            parts.append(f"{STAGE_LABELS[stage]}{schools}所学校")
     return "、".join(parts)
 
 
@@ -79,26 +39,21 @@ def render(report: dict[str, Any]) -> str:
         "",
         "一、优质均衡（2017）结论",
     ]
-    parts = {
-        "resource": "资源配置",
-        "government": "政府保障程度",
-        "quality": "教育质量",
-        "recognition": "社会认可度",
-    }
+    parts = PART_LABELS
     for key, label in parts.items():
         failing = (
             _failing_resource(q)
             if key == "resource"
-            else "、".join(_item(c) for c in q.get("failing_items", {}).get(key) or [])
+            else "；".join(_item(c) for c in q.get("failing_items", {}).get(key) or [])
         )
         extra = f"（未达标项：{failing}）" if failing else ""
-        lines.append(f"  {label}：{VERDICT[q['verdict'][key]]}{extra}")
+        lines.append(f"  {label}：{VERDICT_LABELS[q['verdict'][key]]}{extra}")
     for stage in ("primary", "junior"):
         block = q[stage]
-        lines += ["", f"二、资源配置 — {STAGE[stage]}（计算单位 {block['units']} 个）"]
+        lines += ["", f"二、资源配置 — {STAGE_LABELS[stage]}（计算单位 {block['units']} 个）"]
         for code, ind in block["indicators"].items():
             lines.append(
-                f"  {code} {Q_NAMES[code]}：均值 {_n(ind['mean'])}（标准 {_n(ind['threshold'], 1)}），"
+                f"  {code} {INDICATOR_LABELS[code]}：均值 {_n(ind['mean'])}（标准 {_n(ind['threshold'], 1)}），"
                 f"差异系数 {_n(ind['cv'])}（上限 {_n(ind['cv_limit'], 2)}，{_mark(ind['cv_pass'])}）"
             )
         lines.append(f"  综合差异系数（仅供参考）：{_n(block['composite_cv'])}")
@@ -115,13 +70,13 @@ def render(report: dict[str, Any]) -> str:
     for stage in ("primary", "junior"):
         block = b[stage]
         lines.append(
-            f"  {STAGE[stage]}：{_n(block['composite_cv'])}（上限 {_n(block['limit'], 2)}，{_mark(block['pass'])}）"
+            f"  {STAGE_LABELS[stage]}：{_n(block['composite_cv'])}（上限 {_n(block['limit'], 2)}，{_mark(block['pass'])}）"
         )
     lines += ["", "四、班额"]
     for stage in ("primary", "junior"):
         c = report["class_size"][stage]
         lines.append(
-            f"  {STAGE[stage]}：{c['classes']} 个班，超过 {c['limit']} 人 {c['over_limit']} 个，"
+            f"  {STAGE_LABELS[stage]}：{c['classes']} 个班，超过 {c['limit']} 人 {c['over_limit']} 个，"
             f"大班额 {c['large']} 个，超大班额 {c['super_large']} 个，最大班额 {c['max'] or '—'} 人"
         )
     ur = report["urban_rural_degree_ratio"]
@@ -136,7 +91,7 @@ def render(report: dict[str, Any]) -> str:
         for subject, a in report["achievement"].get(stage, {}).items():
             failing = sum(1 for s in a["schools"] if s["pass"] is False)
             lines.append(
-                f"  {STAGE[stage]}{subject}：校际差异率 {_n(a['inter_school_difference_rate'])}，"
+                f"  {STAGE_LABELS[stage]}{subject}：校际差异率 {_n(a['inter_school_difference_rate'])}，"
                 f"与城区优质学校差异率 ≥ 0.15 的学校 {failing} 所"
             )
     return "\n".join(lines) + "\n"

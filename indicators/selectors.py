@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
+from django.utils import timezone
 
 from schools.choices import BackboneLevel, Degree, Title
 from schools.models import (
@@ -215,7 +216,7 @@ def county_inputs(county: Region, year: int, params: dict[str, Any]) -> CountyDa
 
 def _with_stamp(result: CountyResult) -> dict[str, Any]:
     report = dict(result.report)
-    report["computed_at"] = result.computed_at.isoformat()
+    report["computed_at"] = timezone.localtime(result.computed_at).isoformat()
     report["rule_set"] = {"code": result.rule_set.code, "version": result.rule_set.version}
     report["rule_sets"] = [
         {"code": rs.code, "version": rs.version} for rs in (result.rule_set, result.basic_rule_set)

@@ -15,6 +15,8 @@ from plans import selectors as plan_selectors
 from plans import services as plan_services
 from schools.choices import RegionLevel
 
+from .labels import INDICATOR_LABELS, PART_LABELS, STAGE_LABELS, VERDICT_LABELS
+
 
 def _alerts(user, county=None) -> dict:
     alerts = plan_selectors.alerts(user=user, county=county)
@@ -90,52 +92,6 @@ def _as_datetime(value):
 
 
 # --- presentation of the stored report (shape: shared/spec/report.md); no figure is computed here ---------------
-
-PART_LABELS = {
-    "resource": "资源配置",
-    "government": "政府保障程度",
-    "quality": "教育质量",
-    "recognition": "社会认可度",
-}
-VERDICT_LABELS = {"pass": "达标", "fail": "未达标", "incomplete": "数据不全"}
-STAGE_LABELS = {"primary": "小学", "junior": "初中"}
-INDICATOR_LABELS = {
-    "Q1": "每百名学生拥有高于规定学历教师数",
-    "Q2": "每百名学生拥有县级以上骨干教师数",
-    "Q3": "每百名学生拥有体育、艺术专任教师数",
-    "Q4": "生均教学及辅助用房面积（m²）",
-    "Q5": "生均体育运动场馆面积（m²）",
-    "Q6": "生均教学仪器设备值（元）",
-    "Q7": "每百名学生拥有网络多媒体教室数",
-    "B1": "生均教学及辅助用房面积",
-    "B2": "生均体育运动场馆面积",
-    "B3": "生均教学仪器设备值",
-    "B4": "每百名学生拥有计算机台数",
-    "B5": "生均图书册数",
-    "B6": "师生比",
-    "B7": "生均高于规定学历教师数",
-    "B8": "生均中级及以上专业技术职务教师数",
-    "G1": "县域义务教育学校规划布局",
-    "G2": "学校建设标准",
-    "G3": "音乐、美术专用教室",
-    "G4": "学校规模",
-    "G5": "班额",
-    "G6": "不足100名学生的学校按100名拨付公用经费",
-    "G7": "特殊教育学校生均公用经费",
-    "G8": "教师平均工资不低于公务员",
-    "G9": "教师5年360学时培训",
-    "G10": "教职工编制",
-    "G11": "教师交流轮岗",
-    "G12": "教师资格持证上岗",
-    "G13": "就近划片入学",
-    "G14": "优质高中招生名额分配",
-    "G15": "随迁子女在公办学校或政府购买学位就读",
-    "E1": "初中三年巩固率",
-    "E2": "残疾儿童少年入学率",
-    "E4": "教师培训经费占公用经费5%",
-    "E9": "国家义务教育质量监测",
-    "S1": "社会认可度",
-}
 
 
 def _status(value) -> str:

@@ -31,7 +31,8 @@ def test_clerk_reads_the_stored_report_of_its_county_with_its_rule_set_and_time(
     assert body["county"] == {"code": "371302", "name": "兰山区"}
     assert body["year"] == 2024
     assert body["rule_set"] == {"code": "quality_2017", "version": 1}
-    assert body["computed_at"]
+    # Beijing time, as the bureaus read it (the report contract's example carries +08:00)
+    assert body["computed_at"].endswith("+08:00")
     assert set(body) >= {
         "quality_2017",
         "basic_2012",
