@@ -28,7 +28,7 @@ from teachers.models import Teacher
 
 from . import rules
 from .formulas import CountyData
-from .models import CountyResult, IndicatorResult, RegionRollup, RuleSet
+from .models import CountyResult, IndicatorResult, RegionRollup, RuleSet, UnitResult
 
 SCHOOL_YEAR_FIELDS = (
     "primary_students",
@@ -422,3 +422,57 @@ def region_rollups(region_ids: Iterable[int], year: int | None = None) -> list[d
         if rollup is not None:
             out.append(rollup)
     return out
+
+
+def school_results(school_id: int, county_id: int) -> dict[str, Any] | None:
+    """The school's own 2017 resource figures from its county's latest stored result: per stage, each indicator's
+    value beside its threshold, whether it is met, and the shortfall in natural units."""
+    result = county_result(county_id)
+    if result is None:
+        return None
+    units = list(
+        UnitResult.objects.filter(result=result, school_id=school_id, standard=rules.QUALITY_2017).order_by(
+            "stage"
+        )
+    )
+    if not units:
+        return {"year": result.year, "computed_at": timezone.localtime(result.computed_at), "stages": []}
+    thresholds = {
+        (row["stage"], row["code"]): row["threshold"]
+        for row in IndicatorResult.objects.filter(result=result, standard=rules.QUALITY_2017).values(
+            "stage", "code", "threshold"
+        )
+    }
+    params = result.rule_set.params
+    floor = params.get("school_floor", rules.QUALITY_2017_DEFAULTS["school_floor"])
+    stages = []
+    for unit in units:
+        rows = []
+        for code, value in sorted(unit.values.items(), key=lambda kv: int(kv[0][1:])):
+            threshold = thresholds.get((unit.stage, code))
+            met = None if value is None or threshold is None else value >= threshold
+            rows.append(
+                {
+                    "code": code,
+                    "value": value,
+                    "threshold": threshold,
+                    "met": met,
+                    "shortfall": unit.shortfalls.get(code),
+                }
+            )
+        stages.append(
+            {
+                "stage": unit.stage,
+                "students": unit.students,
+                "met": unit.met,
+                "passed": unit.passed,
+                "rows": rows,
+            }
+        )
+    return {
+        "year": result.year,
+        "computed_at": timezone.localtime(result.computed_at),
+        "min_met": params.get("school_min_met"),
+        "floor_percent": round(floor * 100),
+        "stages": stages,
+    }

@@ -14,6 +14,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from accounts.scoping import can_edit_county, editable_counties
+from indicators import selectors as indicator_selectors
+from indicators.labels import INDICATOR_LABELS, STAGE_LABELS
 
 from . import selectors, services
 from .choices import SUBJECTS
@@ -145,6 +147,15 @@ def school_create(request):
     return render(request, "schools/school_form.html", {"form": form, "school": None})
 
 
+def _school_results(school):
+    results = indicator_selectors.school_results(school.pk, school.county_id)
+    for unit in (results or {}).get("stages", []):
+        unit["stage_label"] = STAGE_LABELS.get(unit["stage"], unit["stage"])
+        for row in unit["rows"]:
+            row["label"] = INDICATOR_LABELS.get(row["code"], "")
+    return results
+
+
 @login_required
 def school_detail(request, code):
     school, can_edit = _school_for(request, code)
@@ -156,6 +167,7 @@ def school_detail(request, code):
             "can_edit": can_edit,
             "years": selectors.school_years_overview(school=school),
             "year_form": YearPickForm(),
+            "results": _school_results(school),
         },
     )
 
