@@ -7,6 +7,7 @@ few hundred megabytes; every problem becomes an error dict {sheet, row, column, 
 import difflib
 import re
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from . import cells
 from .cells import CellError
@@ -122,8 +123,24 @@ def _parse(column: Column, raw, decimals: dict):
     raise AssertionError(kind)  # pragma: no cover
 
 
+_MISS = object()
+CACHE_LIMIT = 20_000  # distinct raw values remembered per column (enums, codes, years repeat; names do not)
+
+
+def _is_blank_row(raw: list) -> bool:
+    first = raw[0] if raw else None
+    if type(first) is str and first and not first.isspace():
+        return False
+    return not any(not cells.is_blank(v) for v in raw)
+
+
 def parse_sheet(source: SheetSource, errors: ErrorList, decimals: dict, progress=None) -> ParsedSheet | None:
-    """Stream one sheet; return its rows, or None when the header is unusable (errors say why)."""
+    """Stream one sheet; return its rows, or None when the header is unusable (errors say why).
+
+    Each column parses a raw value once: the result of a good string or number is remembered per column (the
+    parsers are pure), so repeated enum labels, school codes and years cost one dict lookup; anything new, blank,
+    a formula or wrong goes through the full checks.
+    """
     sheet = source.sheet
     name = source.name
     for problem in source.errors:
@@ -144,57 +161,62 @@ def parse_sheet(source: SheetSource, errors: ErrorList, decimals: dict, progress
     header_ok = len(errors) == errors_before
     parsed.present = [c.key for c in mapping.values()]
     positions = {c.key: i for i, c in enumerate(sheet.columns)}
-    plan = [(index, column, positions[column.key]) for index, column in mapping.items()]
+    plan = [(index, column, positions[column.key], {}, {}) for index, column in mapping.items()]
+    header_width = len(raw_header)
     defaults = tuple(c.default for c in sheet.columns)
     key_positions = [positions[k] for k in sheet.natural_key]
-    seen: dict[tuple, int] = {}
+    row_key = (
+        itemgetter(*key_positions) if len(key_positions) > 1 else (lambda v, p=key_positions[0]: (v[p],))
+    )
+    seen: dict = {}
     reported_unknown: set[int] = set()
+    out = parsed.rows
     done = 0
     for number, raw in rows:
         done += 1
         if progress is not None and done % 5000 == 0:
             progress(done)
-        if not any(not cells.is_blank(v) for v in raw):
+        if _is_blank_row(raw):
             continue
-        for index in unknown:
-            if index not in reported_unknown and index < len(raw) and not cells.is_blank(raw[index]):
-                reported_unknown.add(index)
-                errors.add(
-                    name,
-                    parsed.header_row,
-                    unknown[index] or column_letter(index),
-                    unknown[index],
-                    _unknown_column_message(unknown[index], sheet),
-                    index,
-                )
-        if len(raw) > len(raw_header):
-            for index in range(len(raw_header), len(raw)):
-                if index not in reported_unknown and not cells.is_blank(raw[index]):
-                    reported_unknown.add(index)
-                    errors.add(name, number, column_letter(index), raw[index], "此列有数据但没有表头", index)
+        width = len(raw)
+        if unknown or width > header_width:
+            _report_unknown(raw, unknown, reported_unknown, header_width, sheet, parsed, number, errors)
         if not header_ok:
             continue
         values = list(defaults)
         row_ok = True
-        for index, column, position in plan:
-            value = raw[index] if index < len(raw) else None
+        for index, column, position, text_cache, number_cache in plan:
+            value = raw[index] if index < width else None
+            kind = type(value)
+            cache = text_cache if kind is str else number_cache if kind is float else None
+            if cache is not None:
+                hit = cache.get(value, _MISS)
+                if hit is not _MISS:
+                    values[position] = hit
+                    continue
             if cells.is_blank(value):
                 if column.required:
                     errors.add(name, number, column.zh, "", f"「{column.zh}」为必填项", index)
                     row_ok = False
+                elif cache is not None and len(cache) < CACHE_LIMIT:
+                    cache[value] = values[position]
                 continue
-            if isinstance(value, str) and value.startswith("=") and column.kind != "text":
+            if kind is str and value.startswith("=") and column.kind != "text":
                 errors.add(name, number, column.zh, value, "单元格是公式，请粘贴为数值后再导入", index)
                 row_ok = False
                 continue
             try:
-                values[position] = _parse(column, value, decimals)
+                result = _parse(column, value, decimals)
             except CellError as exc:
                 errors.add(name, number, column.zh, value, exc.message, index)
                 row_ok = False
+                continue
+            values[position] = result
+            if cache is not None and len(cache) < CACHE_LIMIT:
+                cache[value] = result
         if not row_ok:
             continue
-        key = tuple(values[p] for p in key_positions)
+        key = row_key(values)
         first = seen.get(key)
         if first is not None:
             label = "、".join(sheet.column(k).zh for k in sheet.natural_key)
@@ -208,7 +230,26 @@ def parse_sheet(source: SheetSource, errors: ErrorList, decimals: dict, progress
             )
             continue
         seen[key] = number
-        parsed.rows.append((number, tuple(values)))
+        out.append((number, tuple(values)))
     if progress is not None:
         progress(done)
     return parsed if header_ok else None
+
+
+def _report_unknown(raw, unknown, reported, header_width, sheet, parsed, number, errors) -> None:
+    """Data under a header the sheet does not have, or beyond the last header: reported once per column."""
+    for index in unknown:
+        if index not in reported and index < len(raw) and not cells.is_blank(raw[index]):
+            reported.add(index)
+            errors.add(
+                parsed.name,
+                parsed.header_row,
+                unknown[index] or column_letter(index),
+                unknown[index],
+                _unknown_column_message(unknown[index], sheet),
+                index,
+            )
+    for index in range(header_width, len(raw)):
+        if index not in reported and not cells.is_blank(raw[index]):
+            reported.add(index)
+            errors.add(parsed.name, number, column_letter(index), raw[index], "此列有数据但没有表头", index)
