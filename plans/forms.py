@@ -8,6 +8,7 @@ from schools.models import School
 
 from . import selectors
 from .models import ProgrammeBox, Project, Task
+from .services import EDITABLE_FIELDS
 
 
 class ProjectForm(forms.ModelForm):
@@ -15,26 +16,7 @@ class ProjectForm(forms.ModelForm):
 
     class Meta:
         model = Project
-        fields = [
-            "plan",
-            "task",
-            "box",
-            "number",
-            "title",
-            "content_standard",
-            "deadline",
-            "deadline_note",
-            "responsible_departments",
-            "budget",
-            "status",
-            "progress",
-            "evidence_note",
-            "county",
-            "school",
-            "indicator_code",
-            "result_year",
-            "shortfall",
-        ]
+        fields = ["plan", *EDITABLE_FIELDS]
         widgets = {
             "deadline": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "content_standard": forms.Textarea(attrs={"rows": 3}),

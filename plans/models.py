@@ -4,13 +4,12 @@ A plan belongs to a region by its code (the built-in plans name regions that may
 installation). Blank always means "the source does not say" and is shown as 待补充; nothing is invented.
 """
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from schools.models import region_code_validator
+from schools.models import Audited, region_code_validator
 
 
 class PlanStatus(models.TextChoices):
@@ -39,24 +38,7 @@ class TargetStatus(models.TextChoices):
     NO_DATA = "no_data", _("暂无数据")
 
 
-class Stamped(models.Model):
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("最后修改人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-
-    class Meta:
-        abstract = True
-
-
-class Plan(Stamped):
+class Plan(Audited):
     slug = models.SlugField(_("标识"), max_length=60, unique=True)
     title = models.CharField(_("标题"), max_length=200)
     issuer = models.CharField(_("印发机关"), max_length=200, blank=True)
@@ -132,7 +114,7 @@ class ProgrammeBox(models.Model):
         return f"专栏{self.number} {self.title}"
 
 
-class Project(Stamped):
+class Project(Audited):
     """重点项目 / 举措. A project may name a county (then only that county's clerks change it and only users who see
     that county see it) and may be linked to an indicator result with its shortfall."""
 
