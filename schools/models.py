@@ -154,6 +154,24 @@ class SchoolYear(Audited):
     music_rooms = count_field(_("音乐专用教室数"))
     art_rooms = count_field(_("美术专用教室数"))
 
+    # The reported facts, in workbook order: every reader and writer of a school year uses this list.
+    FACT_FIELDS = (
+        "primary_students",
+        "junior_students",
+        "senior_students",
+        "boarders",
+        "staff",
+        "teaching_area",
+        "indoor_sports_area",
+        "sports_ground_area",
+        "equipment_value",
+        "multimedia_rooms",
+        "computers",
+        "books",
+        "music_rooms",
+        "art_rooms",
+    )
+
     class Meta:
         verbose_name = _("学校学年数据")
         verbose_name_plural = _("学校学年数据")
