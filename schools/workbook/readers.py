@@ -132,7 +132,7 @@ def _xlsx(path: Path, archive: zipfile.ZipFile | None) -> list[SheetSource]:
             continue
         source = SheetSource(sheet, name, None, total=max(0, calamine_sheet.height - 1))
         start_row, start_col = calamine_sheet.start or (0, 0)
-        source.open_rows = _calamine_rows(path, name, start_row, start_col)
+        source.open_rows = _calamine_rows(path, name, start_row, start_col, calamine_sheet)
         for (r0, c0), (r1, c1) in calamine_sheet.merged_cell_ranges or []:
             if r0 <= start_row <= r1 and (r0 != r1 or c0 != c1):
                 ref = f"{column_letter(c0)}{r0 + 1}:{column_letter(c1)}{r1 + 1}"
@@ -161,15 +161,26 @@ def _all_sheets():
     return SHEETS
 
 
-def _calamine_rows(path: Path, name: str, start_row: int, start_col: int):
-    def rows() -> Iterator[tuple[int, list]]:
-        from python_calamine import CalamineWorkbook
+def _calamine_rows(path: Path, name: str, start_row: int, start_col: int, loaded=None):
+    """Rows of one sheet. The sheet calamine already parsed while opening is used once (parsing a 200 000-row
+    sheet takes seconds), then dropped so its memory goes; a second pass parses the file again."""
+    kept = [loaded]
 
-        workbook = CalamineWorkbook.from_path(str(path))
-        sheet = workbook.get_sheet_by_name(name)
-        prefix = [""] * start_col
-        for index, cells in enumerate(sheet.iter_rows(), start=start_row + 1):
-            yield index, (prefix + cells) if start_col else cells
+    def rows() -> Iterator[tuple[int, list]]:
+        sheet = kept.pop() if kept and kept[0] is not None else None
+        kept.clear()
+        if sheet is None:
+            from python_calamine import CalamineWorkbook
+
+            sheet = CalamineWorkbook.from_path(str(path)).get_sheet_by_name(name)
+        iterator = sheet.iter_rows()
+        del sheet
+        if start_col:
+            prefix = [""] * start_col
+            for index, cells in enumerate(iterator, start=start_row + 1):
+                yield index, prefix + cells
+        else:
+            yield from enumerate(iterator, start=start_row + 1)
 
     return rows
 
@@ -219,7 +230,10 @@ def _formula_cells(archive: zipfile.ZipFile, member: str, limit: int = 500) -> l
             if not chunk:
                 break
             buffer = tail + chunk
-            for match in _FORMULA.finditer(buffer):
+            # Every formula tag contains "<f" or ":f" (prefixed namespace); the common megabyte has neither,
+            # and two substring searches are far cheaper than running the regex at every "<".
+            candidates = _FORMULA.finditer(buffer) if b"<f" in buffer or b":f" in buffer else ()
+            for match in candidates:
                 cells = list(_CELL_REF.finditer(buffer, 0, match.start()))
                 if not cells:
                     continue
