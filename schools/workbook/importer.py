@@ -29,6 +29,7 @@ from schools.models import (
 )
 from teachers.models import Teacher
 
+from . import pgwrite
 from .readers import FileProblem, open_source
 from .spec import SHEETS, Sheet
 from .validation import ErrorList, ParsedSheet, parse_sheet
@@ -248,13 +249,17 @@ class Plan:
     delete: list = field(default_factory=list)  # primary keys
     years: set = field(default_factory=set)
     county_ids: set = field(default_factory=set)
+    # Set by the PostgreSQL path, which counts in the database instead of listing rows.
+    created_count: int | None = None
+    updated_count: int | None = None
+    deleted_count: int | None = None
 
     def counts(self) -> dict:
         return {
-            "created": len(self.create),
-            "updated": len(self.update),
+            "created": len(self.create) if self.created_count is None else self.created_count,
+            "updated": len(self.update) if self.updated_count is None else self.updated_count,
             "unchanged": self.unchanged,
-            "deleted": len(self.delete),
+            "deleted": len(self.delete) if self.deleted_count is None else self.deleted_count,
         }
 
 
@@ -467,25 +472,10 @@ def import_workbook(
         check_references(parsed, refs, errors)
     if errors:
         return _finish(result, errors)
-    # Dry plan: counts and database-dependent checks, with nothing written. A real import plans inside its
-    # transaction instead (the same checks; a problem there rolls everything back).
-    plans = []
-    for key, sheet in parsed.items() if dry_run else ():
-        if key == "regions":
-            for part in _regions_by_level(sheet):
-                plans.append(plan_sheet(part, refs, errors))
-        else:
-            plans.append(plan_sheet(sheet, refs, errors))
-    if errors:
-        return _finish(result, errors)
-    result.counts = _sum_counts(plans)
-    years = set().union(*(p.years for p in plans)) if plans else set()
-    county_ids = set().union(*(p.county_ids for p in plans)) if plans else set()
-    if dry_run:
-        result.ok = True
-        result.years = sorted(years)
-        result.county_ids = sorted(county_ids)
-        return _finish(result, errors)
+    # The same path for a dry run and a real import: plan and write every sheet in one transaction (parents
+    # first, so rows of schools that only exist in the file resolve), then roll back a dry run. The counts and
+    # the database-dependent checks are therefore exactly those of the real import.
+    use_copy = pgwrite.supported()
     try:
         with transaction.atomic():
             final_plans = []
@@ -495,26 +485,49 @@ def import_workbook(
                     if progress is not None:
                         progress(sheet.sheet.zh, result.rows_total, result.rows_total)
                     refs.refresh()
-                    plan = plan_sheet(part, refs, errors)
+                    if use_copy:
+                        plan = _copy_sheet(part, refs, errors, user)
+                    else:
+                        plan = plan_sheet(part, refs, errors)
+                        if not errors:
+                            _write_plan(plan, user)
                     if errors:
-                        raise _Rejected("database changed while importing")
-                    _write_plan(plan, user)
+                        raise _Rejected("the stored rows disagree with the file")
                     final_plans.append(plan)
             result.counts = _sum_counts(final_plans)
-            county_ids = set().union(*(p.county_ids for p in final_plans))
-            result.county_ids = sorted(county_ids)
-            result.years = sorted(years)
-            if result.changed:
+            result.county_ids = sorted(set().union(*(p.county_ids for p in final_plans)))
+            result.years = sorted(set().union(*(p.years for p in final_plans)))
+            if dry_run:
+                transaction.set_rollback(True)
+            elif result.changed:
                 from indicators.services import request_recompute
 
                 for year in result.years or [None]:
                     request_recompute(result.county_ids, year)
-    except _Rejected:
+    except (_Rejected, pgwrite.Unresolved):
         if not errors:
             errors.add("", None, "", "", "导入时数据库内容发生变化，请重新导入。")
         return _finish(result, errors)
+    if dry_run:  # counties the file would create do not exist after the rollback
+        result.county_ids = sorted(
+            Region.objects.filter(pk__in=result.county_ids).values_list("pk", flat=True)
+        )
     result.ok = True
     return _finish(result, errors)
+
+
+def _copy_sheet(part: ParsedSheet, refs: Refs, errors: ErrorList, user) -> Plan:
+    sheet = part.sheet
+    return pgwrite.write_sheet(
+        part,
+        refs,
+        errors,
+        user,
+        MODELS[sheet.key],
+        [field_name(sheet, k) for k in sheet.natural_key],
+        lambda key: field_name(sheet, key),
+        Plan(part),
+    )
 
 
 def _sum_counts(plans: list[Plan]) -> dict:
