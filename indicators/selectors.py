@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery, Sum
+from django.db import connection
+from django.db.models import F, Max, OuterRef, Subquery
 from django.utils import timezone
 
 from schools.choices import BackboneLevel, Degree, Title
@@ -21,6 +22,7 @@ from schools.models import (
     Funding,
     Monitoring,
     Region,
+    School,
     SchoolClass,
     SchoolYear,
 )
@@ -77,138 +79,199 @@ def latest_data_year(county_id: int) -> int | None:
     return SchoolYear.objects.filter(school__county_id=county_id).aggregate(y=Max("year"))["y"]
 
 
+TEACHER_COUNTS = (
+    "full_time",
+    "all_staff",
+    "associate_plus",
+    "bachelor_plus",
+    "backbone",
+    "pe_art",
+    "mid_title",
+    "certified",
+    "certified_reported",
+    "trained",
+    "training_reported",
+    "rotation_eligible",
+    "rotated",
+    "rotated_backbone",
+)
+CLASS_COUNTS = ("classes", "students", "max", "over_limit", "large", "super_large")
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _in(values) -> tuple[str, list]:
+    values = list(values)
+    return "(" + ", ".join(["%s"] * len(values)) + ")", values
+
+
+def _count_if(condition: str) -> str:
+    if connection.features.supports_aggregate_filter_clause:
+        return f"COUNT(*) FILTER (WHERE {condition})"
+    return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+
+def _teacher_sql(counties: str) -> tuple[str, int]:
+    """Teachers GROUP BY school and stage with the 14 conditional counts of TEACHER_COUNTS (spec §teachers)."""
+    ft = "t.full_time"
+    associate, bachelor, backbone = _in(ASSOCIATE_PLUS)[0], _in(BACHELOR_PLUS)[0], _in(BACKBONE)[0]
+    conditions = [
+        ft,
+        None,
+        f"{ft} AND t.degree IN {associate}",
+        f"{ft} AND t.degree IN {bachelor}",
+        f"{ft} AND t.backbone_level IN {backbone}",
+        f"{ft} AND t.subject IN {_in(PE_ART)[0]}",
+        f"{ft} AND t.title IN {_in(MID_TITLE)[0]}",
+        f"{ft} AND t.certified",
+        f"{ft} AND t.certified IS NOT NULL",
+        f"{ft} AND t.training_hours >= %s",
+        f"{ft} AND t.training_hours IS NOT NULL",
+        f"{ft} AND t.rotation_eligible",
+        f"{ft} AND t.rotated",
+        f"{ft} AND t.rotated AND t.backbone_level IN {backbone}",
+    ]
+    counts = ", ".join("COUNT(*)" if c is None else _count_if(c) for c in conditions)
+    return (
+        f"SELECT s.county_id, s.code, t.stage, {counts} FROM {_table(Teacher)} t "
+        f"JOIN {_table(School)} s ON s.id = t.school_id "
+        f"WHERE s.county_id IN {counties} AND t.year = %s GROUP BY s.county_id, s.code, t.stage"
+    )
+
+
+def _teacher_params(params: dict[str, Any]) -> list:
+    codes = [*ASSOCIATE_PLUS, *BACHELOR_PLUS, *BACKBONE, *PE_ART, *MID_TITLE]
+    return [*(str(c) for c in codes), params["training_hours"], *(str(c) for c in BACKBONE)]
+
+
+def counties_inputs(county_ids: Iterable[int], year: int, params: dict[str, Any]) -> dict[int, CountyData]:
+    """Every input of these counties for one year, aggregated in the database: one query per source for all the
+    counties (GROUP BY county, school, stage), split per county in memory. Counties without a school-year row
+    still get a CountyData (with no schools)."""
+    counties = {
+        r[0]: CountyData(county_code=r[1], county_name=r[2], year=year, schools=[])
+        for r in Region.objects.filter(pk__in=list(county_ids)).values_list("pk", "code", "name")
+    }
+    if not counties:
+        return {}
+    ids, ids_params = _in(counties)
+    school, sy = _table(School), _table(SchoolYear)
+    with connection.cursor() as cursor:
+
+        def rows(sql: str, extra_before: list | None = None, extra_after: list | None = None):
+            cursor.execute(sql, [*(extra_before or []), *ids_params, year, *(extra_after or [])])
+            return cursor.fetchall()
+
+        school_columns = ", ".join(f"y.{c}" for c in SCHOOL_YEAR_FIELDS)
+        for r in rows(
+            f"SELECT s.county_id, s.id, s.code, s.name, s.kind, s.urban_rural_code, s.ownership, s.boarding, "
+            f"s.urban_quality_reference, {school_columns} FROM {sy} y JOIN {school} s ON s.id = y.school_id "
+            f"WHERE s.county_id IN {ids} AND y.year = %s ORDER BY s.code"
+        ):
+            item = dict(zip(_SCHOOL_KEYS, r[1:], strict=True))
+            for key in _DECIMAL_SCHOOL_FIELDS:
+                item[key] = _float(item[key])
+            item["boarding"], item["urban_quality_reference"] = (
+                bool(item["boarding"]),
+                bool(item["urban_quality_reference"]),
+            )
+            counties[r[0]].schools.append(item)
+
+        for r in rows(_teacher_sql(ids), extra_before=_teacher_params(params)):
+            counties[r[0]].teachers[(r[1], r[2])] = dict(zip(TEACHER_COUNTS, r[3:], strict=True))
+
+        limits = params["class_limits"]
+        over = "((c.stage = 'primary' AND c.students > %s) OR (c.stage = 'junior' AND c.students > %s))"
+        klass = _table(SchoolClass)
+        for r in rows(
+            f"SELECT s.county_id, s.code, c.stage, COUNT(*), SUM(c.students), MAX(c.students), {_count_if(over)}, "
+            f"{_count_if('c.students >= %s')}, {_count_if('c.students >= %s')} FROM {klass} c "
+            f"JOIN {school} s ON s.id = c.school_id WHERE s.county_id IN {ids} AND c.year = %s "
+            "GROUP BY s.county_id, s.code, c.stage",
+            extra_before=[
+                limits["primary"],
+                limits["junior"],
+                params["large_class"],
+                params["super_large_class"],
+            ],
+        ):
+            counties[r[0]].classes[(r[1], r[2])] = dict(zip(CLASS_COUNTS, r[3:], strict=True))
+
+        for r in rows(
+            f"SELECT s.county_id, s.code, c.stage, c.name, c.students FROM {klass} c "
+            f"JOIN {school} s ON s.id = c.school_id WHERE s.county_id IN {ids} AND c.year = %s AND {over} "
+            "ORDER BY s.code, c.grade, c.name",
+            extra_after=[limits["primary"], limits["junior"]],
+        ):
+            counties[r[0]].offending_classes.append(
+                {"school_code": r[1], "stage": r[2], "name": r[3], "students": r[4]}
+            )
+
+        for r in rows(
+            f"SELECT s.county_id, s.code, f.public_funds, f.public_budget, f.training_funds "
+            f"FROM {_table(Funding)} f JOIN {school} s ON s.id = f.school_id "
+            f"WHERE s.county_id IN {ids} AND f.year = %s"
+        ):
+            counties[r[0]].funding[r[1]] = {
+                "public_funds": _float(r[2]),
+                "public_budget": _float(r[3]),
+                "training_funds": _float(r[4]),
+            }
+
+        for r in rows(
+            f"SELECT s.county_id, s.code, a.stage, a.subject, a.tested, a.mean_score "
+            f"FROM {_table(Achievement)} a JOIN {school} s ON s.id = a.school_id "
+            f"WHERE s.county_id IN {ids} AND a.year = %s ORDER BY s.code, a.stage, a.subject"
+        ):
+            counties[r[0]].achievement.append(
+                {
+                    "school_code": r[1],
+                    "stage": r[2],
+                    "subject": r[3],
+                    "tested": r[4],
+                    "mean_score": float(r[5]),
+                }
+            )
+
+    county_fields = ("teacher_pay", "civil_servant_pay", *CountyYear.PERCENT_FIELDS)
+    for r in CountyYear.objects.filter(county_id__in=list(counties), year=year).values_list(
+        "county_id", *county_fields
+    ):
+        counties[r[0]].county_year = {k: _float(v) for k, v in zip(county_fields, r[1:], strict=True)}
+    for r in (
+        Monitoring.objects.filter(county_id__in=list(counties), year=year)
+        .order_by("county_id", "stage", "subject")
+        .values_list("county_id", "stage", "subject", "level", "difference_rate")
+    ):
+        counties[r[0]].monitoring.append(
+            {"stage": r[1], "subject": r[2], "level": r[3], "difference_rate": float(r[4])}
+        )
+    for county_id, code, met in Declaration.objects.filter(
+        county_id__in=list(counties), year=year
+    ).values_list("county_id", "item_code", "met"):
+        counties[county_id].declarations[code] = met
+    return counties
+
+
+_SCHOOL_KEYS = (
+    "id",
+    "code",
+    "name",
+    "kind",
+    "urban_rural_code",
+    "ownership",
+    "boarding",
+    "urban_quality_reference",
+    *SCHOOL_YEAR_FIELDS,
+)
+_DECIMAL_SCHOOL_FIELDS = tuple(k for k in SCHOOL_YEAR_FIELDS if k.endswith(("area", "value")))
+
+
 def county_inputs(county: Region, year: int, params: dict[str, Any]) -> CountyData:
-    """Every input of one county and year, aggregated in the database."""
-    school_rows = SchoolYear.objects.filter(school__county=county, year=year).values(
-        "school_id",
-        "school__code",
-        "school__name",
-        "school__kind",
-        "school__urban_rural_code",
-        "school__ownership",
-        "school__boarding",
-        "school__urban_quality_reference",
-        *SCHOOL_YEAR_FIELDS,
-    )
-    schools = []
-    for row in school_rows:
-        school = {
-            "id": row["school_id"],
-            "code": row["school__code"],
-            "name": row["school__name"],
-            "kind": row["school__kind"],
-            "urban_rural_code": row["school__urban_rural_code"],
-            "ownership": row["school__ownership"],
-            "boarding": row["school__boarding"],
-            "urban_quality_reference": row["school__urban_quality_reference"],
-        }
-        for key in SCHOOL_YEAR_FIELDS:
-            school[key] = _float(row[key]) if key.endswith(("area", "value")) else row[key]
-        schools.append(school)
-    schools.sort(key=lambda s: s["code"])
-
-    full = Q(full_time=True)
-    teacher_rows = (
-        Teacher.objects.filter(school__county=county, year=year)
-        .values("school__code", "stage")
-        .annotate(
-            n_full_time=Count("pk", filter=full),
-            n_all_staff=Count("pk"),
-            n_associate_plus=Count("pk", filter=full & Q(degree__in=ASSOCIATE_PLUS)),
-            n_bachelor_plus=Count("pk", filter=full & Q(degree__in=BACHELOR_PLUS)),
-            n_backbone=Count("pk", filter=full & Q(backbone_level__in=BACKBONE)),
-            n_pe_art=Count("pk", filter=full & Q(subject__in=PE_ART)),
-            n_mid_title=Count("pk", filter=full & Q(title__in=MID_TITLE)),
-            n_certified=Count("pk", filter=full & Q(certified=True)),
-            n_certified_reported=Count("pk", filter=full & Q(certified__isnull=False)),
-            n_trained=Count("pk", filter=full & Q(training_hours__gte=params["training_hours"])),
-            n_training_reported=Count("pk", filter=full & Q(training_hours__isnull=False)),
-            n_rotation_eligible=Count("pk", filter=full & Q(rotation_eligible=True)),
-            n_rotated=Count("pk", filter=full & Q(rotated=True)),
-            n_rotated_backbone=Count("pk", filter=full & Q(rotated=True, backbone_level__in=BACKBONE)),
-        )
-        .order_by()
-    )
-    # annotations are prefixed: several counts share a name with a Teacher field (full_time, certified, …)
-    teachers = {
-        (r.pop("school__code"), r.pop("stage")): {k.removeprefix("n_"): v for k, v in r.items()}
-        for r in teacher_rows
-    }
-
-    limits = params["class_limits"]
-    over = Q(stage="primary", students__gt=limits["primary"]) | Q(
-        stage="junior", students__gt=limits["junior"]
-    )
-    class_qs = SchoolClass.objects.filter(school__county=county, year=year)
-    class_rows = (
-        class_qs.values("school__code", "stage")
-        .annotate(
-            n_classes=Count("pk"),
-            n_students=Sum("students"),
-            n_max=Max("students"),
-            n_over_limit=Count("pk", filter=over),
-            n_large=Count("pk", filter=Q(students__gte=params["large_class"])),
-            n_super_large=Count("pk", filter=Q(students__gte=params["super_large_class"])),
-        )
-        .order_by()
-    )
-    classes = {
-        (r.pop("school__code"), r.pop("stage")): {k.removeprefix("n_"): v for k, v in r.items()}
-        for r in class_rows
-    }
-    offending = [
-        {"school_code": r["school__code"], "stage": r["stage"], "name": r["name"], "students": r["students"]}
-        for r in class_qs.filter(over)
-        .order_by("school__code", "grade", "name")
-        .values("school__code", "stage", "name", "students")
-    ]
-
-    funding = {
-        r["school__code"]: {k: _float(r[k]) for k in ("public_funds", "public_budget", "training_funds")}
-        for r in Funding.objects.filter(school__county=county, year=year).values(
-            "school__code", "public_funds", "public_budget", "training_funds"
-        )
-    }
-    achievement = [
-        {
-            "school_code": r["school__code"],
-            "stage": r["stage"],
-            "subject": r["subject"],
-            "tested": r["tested"],
-            "mean_score": float(r["mean_score"]),
-        }
-        for r in Achievement.objects.filter(school__county=county, year=year).values(
-            "school__code", "stage", "subject", "tested", "mean_score"
-        )
-    ]
-    county_year = (
-        CountyYear.objects.filter(county=county, year=year)
-        .values("teacher_pay", "civil_servant_pay", *CountyYear.PERCENT_FIELDS)
-        .first()
-    )
-    if county_year:
-        county_year = {k: _float(v) for k, v in county_year.items()}
-    monitoring = [
-        {**r, "difference_rate": float(r["difference_rate"])}
-        for r in Monitoring.objects.filter(county=county, year=year)
-        .order_by("stage", "subject")
-        .values("stage", "subject", "level", "difference_rate")
-    ]
-    declarations = dict(Declaration.objects.filter(county=county, year=year).values_list("item_code", "met"))
-    return CountyData(
-        county_code=county.code,
-        county_name=county.name,
-        year=year,
-        schools=schools,
-        teachers=teachers,
-        classes=classes,
-        offending_classes=offending,
-        funding=funding,
-        achievement=achievement,
-        county_year=county_year,
-        monitoring=monitoring,
-        declarations=declarations,
-    )
+    """Every input of one county and year, aggregated in the database (see counties_inputs)."""
+    return counties_inputs([county.pk], year, params)[county.pk]
 
 
 # ---------------------------------------------------------------- stored results

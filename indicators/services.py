@@ -6,15 +6,18 @@ importer). It never recomputes inside the caller's transaction: it queues the co
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import logging
 import threading
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -76,48 +79,144 @@ def _verdict_columns(report: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _write_rows(result: CountyResult, report: dict[str, Any], school_ids: dict[str, int]) -> None:
+_INDICATOR_COLUMNS = (
+    "result_id",
+    "standard",
+    "stage",
+    "code",
+    "units",
+    "mean",
+    "cv",
+    "threshold",
+    "cv_limit",
+    "cv_pass",
+)
+_UNIT_COLUMNS = (
+    "result_id",
+    "school_id",
+    "standard",
+    "stage",
+    "students",
+    "values",
+    "met",
+    "passed",
+    "shortfalls",
+)
+
+
+def _result_rows(result_id: int, report: dict[str, Any], school_ids: dict[str, int]) -> tuple[list, list]:
+    """The IndicatorResult and UnitResult rows of a report as plain tuples (columns as above)."""
     indicators, units = [], []
     for standard in (rules.QUALITY_2017, rules.BASIC_2012):
         for stage in STAGES:
             block = report[standard][stage]
+            n = block["units"]
             for code, ind in block["indicators"].items():
                 indicators.append(
-                    IndicatorResult(
-                        result=result,
-                        standard=standard,
-                        stage=stage,
-                        code=code,
-                        units=block["units"],
-                        mean=ind["mean"],
-                        cv=ind["cv"],
-                        threshold=ind.get("threshold"),
-                        cv_limit=ind.get("cv_limit"),
-                        cv_pass=ind.get("cv_pass"),
+                    (
+                        result_id,
+                        standard,
+                        stage,
+                        code,
+                        n,
+                        ind["mean"],
+                        ind["cv"],
+                        ind.get("threshold"),
+                        ind.get("cv_limit"),
+                        ind.get("cv_pass"),
                     )
                 )
             for school in block["schools"]:
                 units.append(
-                    UnitResult(
-                        result=result,
-                        school_id=school_ids[school["code"]],
-                        standard=standard,
-                        stage=stage,
-                        students=school["students"],
-                        values=school["values"],
-                        met=school.get("met"),
-                        passed=school.get("pass"),
-                        shortfalls=school.get("shortfalls", {}),
+                    (
+                        result_id,
+                        school_ids[school["code"]],
+                        standard,
+                        stage,
+                        school["students"],
+                        school["values"],
+                        school.get("met"),
+                        school.get("pass"),
+                        school.get("shortfalls", {}),
                     )
                 )
-    IndicatorResult.objects.bulk_create(indicators, batch_size=500)
-    UnitResult.objects.bulk_create(units, batch_size=500)
+    return indicators, units
+
+
+def _copy_rows(cursor, model, columns: Sequence[str], rows: list[tuple]) -> None:
+    """PostgreSQL COPY of plain rows. CSV: None is an empty unquoted field; dicts go as quoted JSON text."""
+    buffer = io.StringIO()
+    dumps = json.dumps
+    csv.writer(buffer, lineterminator="\n").writerows(
+        [dumps(v) if isinstance(v, dict) else v for v in row] for row in rows
+    )
+    buffer.seek(0)
+    quote = connection.ops.quote_name
+    table, names = quote(model._meta.db_table), ", ".join(quote(c) for c in columns)
+    cursor.copy_expert(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv)", buffer)
+
+
+def _write_rows(result: CountyResult, report: dict[str, Any], school_ids: dict[str, int]) -> None:
+    """Insert the indicator and unit rows of a freshly stored CountyResult: one COPY per table on PostgreSQL
+    (a county writes a few hundred rows; model instances and per-value adapters cost more than the database
+    work), one bulk INSERT per table elsewhere."""
+    indicators, units = _result_rows(result.pk, report, school_ids)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            raw = getattr(cursor, "cursor", cursor)
+            if hasattr(raw, "copy_expert"):  # psycopg2
+                _copy_rows(raw, IndicatorResult, _INDICATOR_COLUMNS, indicators)
+                _copy_rows(raw, UnitResult, _UNIT_COLUMNS, units)
+                return
+    for model, columns, rows in (
+        (IndicatorResult, _INDICATOR_COLUMNS, indicators),
+        (UnitResult, _UNIT_COLUMNS, units),
+    ):
+        model.objects.bulk_create(model(**dict(zip(columns, row, strict=True))) for row in rows)
+
+
+def _store(
+    county: Region, year: int, quality: RuleSet, basic: RuleSet, run, report, school_ids
+) -> CountyResult:
+    """Replace the stored results of (county, year) in one transaction.
+
+    The CountyResult row is upserted (INSERT … ON CONFLICT (county, year) DO UPDATE): the row lock it takes
+    serialises concurrent writers of the same county-year, so no separate lock is needed; then its indicator and
+    unit rows are deleted and written again. Any failure rolls the whole thing back."""
+    result = CountyResult(
+        county=county,
+        year=year,
+        rule_set=quality,
+        basic_rule_set=basic,
+        run=run,
+        computed_at=timezone.now(),
+        report=report,
+        **_verdict_columns(report),
+    )
+    update_fields = [
+        f.name
+        for f in CountyResult._meta.concrete_fields
+        if not f.primary_key and not f.generated and f.name not in ("county", "year")
+    ]
+    with transaction.atomic():
+        CountyResult.objects.bulk_create(
+            [result], update_conflicts=True, unique_fields=["county", "year"], update_fields=update_fields
+        )
+        with connection.cursor() as cursor:
+            for model in (IndicatorResult, UnitResult):
+                cursor.execute(
+                    f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)} WHERE result_id = %s",
+                    [result.pk],
+                )
+        _write_rows(result, report, school_ids)
+    return result
 
 
 def recompute_county(county_id: int, year: int | None = None, *, run: RecomputeRun | None = None):
-    """Recompute and store every result of (county, year) in ONE transaction: delete the old rows, insert the
-    new ones. A failure anywhere leaves the previous results as they were. Returns the CountyResult, or None
-    when the county has no data for that year (year None = the county's latest year of data)."""
+    """Recompute and store every result of (county, year) in ONE transaction: replace the county-year row and
+    its indicator and unit rows. A failure anywhere leaves the previous results as they were. Returns the
+    CountyResult, or None when the county has no data for that year (year None = the county's latest year of
+    data)."""
     county = Region.objects.get(pk=county_id, level=RegionLevel.COUNTY)
     if year is None:
         year = latest_data_year(county_id)
@@ -130,22 +229,7 @@ def recompute_county(county_id: int, year: int | None = None, *, run: RecomputeR
         return None
     report = compute_report(data, quality.params, basic.params)
     school_ids = {s["code"]: s["id"] for s in data.schools}
-    with transaction.atomic():
-        # one writer per county at a time (a second one waits, then replaces)
-        Region.objects.select_for_update().filter(pk=county_id).values_list("pk", flat=True).first()
-        CountyResult.objects.filter(county_id=county_id, year=year).delete()
-        result = CountyResult.objects.create(
-            county=county,
-            year=year,
-            rule_set=quality,
-            basic_rule_set=basic,
-            run=run,
-            computed_at=timezone.now(),
-            report=report,
-            **_verdict_columns(report),
-        )
-        _write_rows(result, report, school_ids)
-    return result
+    return _store(county, year, quality, basic, run, report, school_ids)
 
 
 def run_start(trigger: str, *, user=None, year: int | None = None) -> RecomputeRun:
