@@ -20,7 +20,7 @@ import csv
 import io
 from operator import itemgetter
 
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 CHUNK = 20_000  # rows per COPY statement: bounds the text buffer (≈ 10 MB) whatever the file size
@@ -48,6 +48,9 @@ def write_sheet(part, refs, errors, user, model, key_fields: list[str], field_fo
     key_fields/field_for: the importer's field names (codes → *_id). Problems go to errors (caller rolls back).
     """
     sheet = part.sheet
+    if not part.rows:  # e.g. a level of the regions sheet the file has no row of
+        plan.created_count = plan.updated_count = plan.deleted_count = 0
+        return plan
     present = set(part.present)
     keys = [c.key for c in sheet.columns if c.key in present or c.key in sheet.natural_key]
     positions = {c.key: i for i, c in enumerate(sheet.columns)}
@@ -104,10 +107,18 @@ def write_sheet(part, refs, errors, user, model, key_fields: list[str], field_fo
             buffer.seek(0)
             raw_cursor.copy_expert(copy_sql, buffer)
         del buffer
-        cursor.execute(f"ANALYZE {TEMP}")
-
         match = " AND ".join(f"t.{_q(c)} = o.{_q(c)}" for c in key_columns)
-        if sheet.key == "teachers" and refs.scoped:
+        # Every sheet with rows per year has the year in its natural key: when nothing is stored for the file's
+        # years (a first import of a year), no stored row can conflict, be replaced or belong to another county,
+        # so the joins below are skipped and a plain INSERT writes the rows.
+        first_of_years = False
+        if "year" in keys:
+            cursor.execute(f"SELECT NOT EXISTS (SELECT 1 FROM {table} WHERE year = ANY(%s))", [sorted(years)])
+            first_of_years = cursor.fetchone()[0]
+        if not first_of_years:
+            cursor.execute(f"ANALYZE {TEMP}")
+
+        if sheet.key == "teachers" and refs.scoped and not first_of_years:
             cursor.execute(
                 f"SELECT t._row, t.teacher_id FROM {TEMP} t JOIN {table} o ON {match} "
                 f"JOIN {_q('schools_school')} s ON s.id = o.school_id "
@@ -121,7 +132,7 @@ def write_sheet(part, refs, errors, user, model, key_fields: list[str], field_fo
             if errors:
                 return plan
 
-        if sheet.replaces:
+        if sheet.replaces and not first_of_years:
             parent = "school_id" if "school_code" in sheet.by_key else "county_id"
             cursor.execute(
                 f"DELETE FROM {table} o USING (SELECT DISTINCT {parent}, year FROM {TEMP}) p "
@@ -152,16 +163,29 @@ def write_sheet(part, refs, errors, user, model, key_fields: list[str], field_fo
             )
         else:
             conflict = "DO NOTHING"
-        cursor.execute(
-            f"WITH written AS (INSERT INTO {table} AS o "
-            f"({column_list}{absent_columns}, created_at, updated_at, updated_by_id) "
-            f"SELECT {column_list}{absent_values}, %s, %s, %s FROM {TEMP} ORDER BY _row "
-            f"ON CONFLICT ({', '.join(_q(c) for c in key_columns)}) {conflict} "
-            f"RETURNING (xmax = 0) AS created) "
-            f"SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM written",
-            [*absent_params, now, now, getattr(user, "pk", None)],
+        insert = (
+            f"INSERT INTO {table} AS o ({column_list}{absent_columns}, created_at, updated_at, updated_by_id) "
+            f"SELECT {column_list}{absent_values}, %s, %s, %s FROM {TEMP}"
         )
-        created, updated = cursor.fetchone()
+        params = [*absent_params, now, now, getattr(user, "pk", None)]
+        # A plain INSERT skips the speculative insertion ON CONFLICT pays per row (~15 %). A row inserted
+        # meanwhile by another session makes it fail with a unique violation, which rolls the import back like
+        # any other change underneath it.
+        if first_of_years:
+            try:
+                with transaction.atomic():
+                    cursor.execute(insert, params)
+            except IntegrityError as exc:
+                raise Unresolved("a row was stored meanwhile") from exc
+            created, updated = cursor.rowcount, 0
+        else:
+            cursor.execute(
+                f"WITH written AS ({insert} ON CONFLICT ({', '.join(_q(c) for c in key_columns)}) {conflict} "
+                f"RETURNING (xmax = 0) AS created) "
+                f"SELECT count(*) FILTER (WHERE created), count(*) FILTER (WHERE NOT created) FROM written",
+                params,
+            )
+            created, updated = cursor.fetchone()
         cursor.execute(f"DROP TABLE {TEMP}")
     plan.created_count = created
     plan.updated_count = updated

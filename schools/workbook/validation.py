@@ -161,7 +161,10 @@ def parse_sheet(source: SheetSource, errors: ErrorList, decimals: dict, progress
     header_ok = len(errors) == errors_before
     parsed.present = [c.key for c in mapping.values()]
     positions = {c.key: i for i, c in enumerate(sheet.columns)}
-    plan = [(index, column, positions[column.key], {}, {}) for index, column in mapping.items()]
+    plan = [
+        (index, column, positions[column.key], {}, {}, column.max_length if column.kind == "text" else None)
+        for index, column in mapping.items()
+    ]
     header_width = len(raw_header)
     defaults = tuple(c.default for c in sheet.columns)
     key_positions = [positions[k] for k in sheet.natural_key]
@@ -185,7 +188,7 @@ def parse_sheet(source: SheetSource, errors: ErrorList, decimals: dict, progress
             continue
         values = list(defaults)
         row_ok = True
-        for index, column, position, text_cache, number_cache in plan:
+        for index, column, position, text_cache, number_cache, text_length in plan:
             value = raw[index] if index < width else None
             kind = type(value)
             cache = text_cache if kind is str else number_cache if kind is float else None
@@ -193,6 +196,15 @@ def parse_sheet(source: SheetSource, errors: ErrorList, decimals: dict, progress
                 hit = cache.get(value, _MISS)
                 if hit is not _MISS:
                     values[position] = hit
+                    continue
+            if text_length is not None and kind is str:
+                # Plain text (teacher numbers, names: rarely repeated): what cells.parse_text returns for a
+                # non-blank string that is not an escaped formula and fits; anything else takes the full path.
+                text = value.strip()
+                if text and text[0] != "'" and len(text) <= text_length:
+                    values[position] = text
+                    if len(cache) < CACHE_LIMIT:
+                        cache[value] = text
                     continue
             if cells.is_blank(value):
                 if column.required:
