@@ -6,7 +6,20 @@ Results are written only by `services.recompute_county` (delete + insert in one 
 
 from django.conf import settings
 from django.db import models
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, NullIf
 from django.utils.translation import gettext_lazy as _
+
+
+def _from_report(path: str, output_field: models.Field) -> models.GeneratedField:
+    """A typed copy of one value of the stored report, kept by the database itself (a stored generated column):
+    it is filled on every write of the row, by the engine or anyone else, and can never disagree with the report.
+    Null when the report has no such value or null (SQLite gives a JSON null as the text 'null')."""
+    return models.GeneratedField(
+        expression=Cast(NullIf(KT(f"report__{path}"), models.Value("null")), output_field),
+        output_field=output_field,
+        db_persist=True,
+    )
 
 
 class RuleSet(models.Model):
@@ -120,6 +133,22 @@ class CountyResult(models.Model):
     degree_ratio = models.FloatField(_("城乡本科学历比"), null=True)
     large_classes = models.PositiveIntegerField(_("大班额数"), default=0)
     super_large_classes = models.PositiveIntegerField(_("超大班额数"), default=0)
+    large_classes_primary = _from_report(
+        "class_size__primary__large", models.IntegerField(_("小学大班额数"), null=True)
+    )
+    large_classes_junior = _from_report(
+        "class_size__junior__large", models.IntegerField(_("初中大班额数"), null=True)
+    )
+    super_large_classes_primary = _from_report(
+        "class_size__primary__super_large", models.IntegerField(_("小学超大班额数"), null=True)
+    )
+    super_large_classes_junior = _from_report(
+        "class_size__junior__super_large", models.IntegerField(_("初中超大班额数"), null=True)
+    )
+    # the S1 figure; `recognition` above is the verdict of the social-recognition part
+    recognition_s1 = _from_report(
+        "quality_2017__recognition__S1__value", models.FloatField(_("社会认可度（S1）"), null=True)
+    )
 
     class Meta:
         verbose_name = _("区县评估结果")

@@ -331,18 +331,17 @@ def _worst_cv_pk(stage: str) -> Subquery:
 _REPORT_SCALARS = {
     "ratio_pass": "report__urban_rural_degree_ratio__pass",
     "ratio_target": "report__urban_rural_degree_ratio__target",
-    "recognition_s1": "report__quality_2017__recognition__S1__value",
     **{
-        f"{stage}_{key}": f"report__{path}__{stage}__{key}"
+        f"{stage}_{key}": f"report__basic_2012__{stage}__{key}"
         for stage in STAGES
-        for path, key in (
-            ("basic_2012", "limit"),
-            ("basic_2012", "pass"),
-            ("class_size", "large"),
-            ("class_size", "super_large"),
-        )
+        for key in ("limit", "pass")
     },
 }
+# typed columns kept by the database from the report (generated columns, models.CountyResult)
+_TYPED_COLUMNS = (
+    "recognition_s1",
+    *(f"{kind}_classes_{stage}" for kind in ("large", "super_large") for stage in STAGES),
+)
 
 
 def _worst_rate_vs_urban_quality(achievement) -> float | None:
@@ -365,8 +364,9 @@ def county_summaries(
     """One row per county that has results, ordered by county code: verdict parts, pass flags, per stage the
     worst 2017 CV against its limit, the 2012 composite CV and the large classes, and the urban–rural ratio.
 
-    year None = each county's latest stored year. Two queries whatever the number of counties: typed columns and
-    single values picked out of the stored report by the database, then the worst-CV indicator rows. The full
+    year None = each county's latest stored year. Two queries whatever the number of counties: typed columns (class
+    counts per stage and S1 are generated columns of the report), a few single values picked out of the stored
+    report by the database, then the worst-CV indicator rows. The full
     report is never loaded; with_achievement also reads its `achievement` block for the worst
     `rate_vs_urban_quality` (about a fifth of a report).
     """
@@ -405,6 +405,7 @@ def county_summaries(
             "rule_set__version",
             *(f"worst_cv_{stage}" for stage in STAGES),
             *_REPORT_SCALARS,
+            *_TYPED_COLUMNS,
             *extra,
         )
     )
@@ -440,8 +441,8 @@ def county_summaries(
                     "basic_composite_cv": r[f"basic_composite_cv_{stage}"],
                     "basic_limit": r[f"{stage}_limit"],
                     "basic_pass": r[f"{stage}_pass"],
-                    "large": r[f"{stage}_large"],
-                    "super_large": r[f"{stage}_super_large"],
+                    "large": r[f"large_classes_{stage}"],
+                    "super_large": r[f"super_large_classes_{stage}"],
                 }
                 for stage in STAGES
             },
