@@ -79,6 +79,17 @@ def latest_data_year(county_id: int) -> int | None:
     return SchoolYear.objects.filter(school__county_id=county_id).aggregate(y=Max("year"))["y"]
 
 
+def latest_data_years(county_ids: Iterable[int]) -> dict[int, int]:
+    """Each county's latest year of school data (counties without any are left out)."""
+    rows = (
+        SchoolYear.objects.filter(school__county_id__in=list(county_ids))
+        .values_list("school__county_id")
+        .annotate(y=Max("year"))
+        .order_by()
+    )
+    return dict(rows)
+
+
 TEACHER_COUNTS = (
     "full_time",
     "all_staff",

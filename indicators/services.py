@@ -25,9 +25,9 @@ from schools.choices import RegionLevel
 from schools.models import Region
 
 from . import rules
-from .formulas import STAGES, compute_report
+from .formulas import STAGES, CountyData, compute_report
 from .models import CountyResult, IndicatorResult, RecomputeRun, RegionRollup, RuleSet, UnitResult
-from .selectors import county_inputs, current_rule_set, latest_data_year
+from .selectors import counties_inputs, county_inputs, current_rule_set, latest_data_year, latest_data_years
 
 logger = logging.getLogger(__name__)
 
@@ -176,7 +176,7 @@ def _write_rows(result: CountyResult, report: dict[str, Any], school_ids: dict[s
 
 
 def _store(
-    county: Region, year: int, quality: RuleSet, basic: RuleSet, run, report, school_ids
+    county_id: int, year: int, quality: RuleSet, basic: RuleSet, run, report, school_ids
 ) -> CountyResult:
     """Replace the stored results of (county, year) in one transaction.
 
@@ -184,7 +184,7 @@ def _store(
     serialises concurrent writers of the same county-year, so no separate lock is needed; then its indicator and
     unit rows are deleted and written again. Any failure rolls the whole thing back."""
     result = CountyResult(
-        county=county,
+        county_id=county_id,
         year=year,
         rule_set=quality,
         basic_rule_set=basic,
@@ -212,6 +212,17 @@ def _store(
     return result
 
 
+def _recompute_from(
+    county_id: int, data: CountyData, quality: RuleSet, basic: RuleSet, run
+) -> CountyResult | None:
+    if not data.schools:  # no school reports this year (any more): nothing to show
+        CountyResult.objects.filter(county_id=county_id, year=data.year).delete()
+        return None
+    report = compute_report(data, quality.params, basic.params)
+    school_ids = {s["code"]: s["id"] for s in data.schools}
+    return _store(county_id, data.year, quality, basic, run, report, school_ids)
+
+
 def recompute_county(county_id: int, year: int | None = None, *, run: RecomputeRun | None = None):
     """Recompute and store every result of (county, year) in ONE transaction: replace the county-year row and
     its indicator and unit rows. A failure anywhere leaves the previous results as they were. Returns the
@@ -224,12 +235,7 @@ def recompute_county(county_id: int, year: int | None = None, *, run: RecomputeR
             return None
     quality, basic = current_rule_set(rules.QUALITY_2017), current_rule_set(rules.BASIC_2012)
     data = county_inputs(county, year, quality.params)
-    if not data.schools:  # no school reports this year (any more): nothing to show
-        CountyResult.objects.filter(county_id=county_id, year=year).delete()
-        return None
-    report = compute_report(data, quality.params, basic.params)
-    school_ids = {s["code"]: s["id"] for s in data.schools}
-    return _store(county, year, quality, basic, run, report, school_ids)
+    return _recompute_from(county_id, data, quality, basic, run)
 
 
 def run_start(trigger: str, *, user=None, year: int | None = None) -> RecomputeRun:
@@ -240,13 +246,19 @@ def run_start(trigger: str, *, user=None, year: int | None = None) -> RecomputeR
 
 def run_record(run: RecomputeRun | None, county_id: int, status: str, error: str = "") -> None:
     """Record one county's outcome on the run (row-locked: parallel workers update the same run)."""
-    if run is None:
+    run_record_many(run, {county_id: (status, error)})
+
+
+def run_record_many(run: RecomputeRun | None, outcomes: dict[int, tuple[str, str]]) -> None:
+    """Record the outcome (status, error) of several counties on the run in one locked update."""
+    if run is None or not outcomes:
         return
     with transaction.atomic():
         locked = RecomputeRun.objects.select_for_update().get(pk=run.pk)
-        locked.counties[str(county_id)] = {"status": status, **({"error": error} if error else {})}
-        if error:
-            locked.error = (locked.error + f"\n{county_id}: {error}").strip()
+        for county_id, (status, error) in outcomes.items():
+            locked.counties[str(county_id)] = {"status": status, **({"error": error} if error else {})}
+            if error:
+                locked.error = (locked.error + f"\n{county_id}: {error}").strip()
         locked.save(update_fields=["counties", "error"])
     run.counties, run.error = locked.counties, locked.error
 
@@ -278,13 +290,63 @@ def recompute_county_safely(county_id: int, year: int | None, run: RecomputeRun 
     return {"county_id": county_id, "status": status, "year": result.year if result else None}
 
 
+BATCH_COUNTIES = 20  # counties whose inputs are read together (a province of 120: 6 reads of ~5 MB each)
+
+
+def recompute_batch(
+    county_ids: Iterable[int], year: int | None, run: RecomputeRun | None
+) -> list[dict[str, Any]]:
+    """Recompute many counties in this process: the inputs of BATCH_COUNTIES counties are read together (one
+    query per source for the batch), then each county is computed and stored in its own transaction, as
+    recompute_county does. A failing county is recorded on the run and the others go on; a batch whose read
+    fails falls back to one county at a time."""
+    ids = list(dict.fromkeys(int(c) for c in county_ids))
+    quality, basic = current_rule_set(rules.QUALITY_2017), current_rule_set(rules.BASIC_2012)
+    outcomes: list[dict[str, Any]] = []
+    for start in range(0, len(ids), BATCH_COUNTIES):
+        chunk = ids[start : start + BATCH_COUNTIES]
+        counties = set(
+            Region.objects.filter(pk__in=chunk, level=RegionLevel.COUNTY).values_list("pk", flat=True)
+        )
+        years = {c: year for c in counties} if year is not None else latest_data_years(counties)
+        recorded: dict[int, tuple[str, str]] = {}
+        by_year: dict[int, list[int]] = {}
+        for county_id in chunk:
+            if county_id not in counties:  # not a county: recompute_county says why
+                outcomes.append(recompute_county_safely(county_id, year, run))
+            elif years.get(county_id) is None:
+                recorded[county_id] = ("no_data", "")
+                outcomes.append({"county_id": county_id, "status": "no_data"})
+            else:
+                by_year.setdefault(years[county_id], []).append(county_id)
+        for data_year, members in by_year.items():
+            try:
+                inputs = counties_inputs(members, data_year, quality.params)
+            except Exception:  # noqa: BLE001 - read them one by one; each failure is then recorded
+                logger.exception("reading the inputs of %s counties failed", len(members))
+                outcomes.extend(recompute_county_safely(c, data_year, run) for c in members)
+                continue
+            for county_id in members:
+                try:
+                    result = _recompute_from(county_id, inputs[county_id], quality, basic, run)
+                except Exception as exc:  # noqa: BLE001 - one county's failure must not stop the others
+                    logger.exception("recompute of county %s failed", county_id)
+                    recorded[county_id] = ("error", f"{type(exc).__name__}: {exc}"[:500])
+                    outcomes.append({"county_id": county_id, "status": "error"})
+                    continue
+                status = "done" if result is not None else "no_data"
+                recorded[county_id] = (status, "")
+                outcomes.append({"county_id": county_id, "status": status, "year": data_year})
+        run_record_many(run, recorded)
+    return outcomes
+
+
 def recompute_many(
     county_ids: Iterable[int], year: int | None = None, *, trigger: str = "command", user=None
 ) -> RecomputeRun:
-    """Recompute counties one after another in this process, then the roll-ups (used inline and by commands)."""
+    """Recompute counties in this process (recompute_batch), then the roll-ups (used inline and by commands)."""
     run = run_start(trigger, user=user, year=year)
-    for county_id in county_ids:
-        recompute_county_safely(county_id, year, run)
+    recompute_batch(county_ids, year, run)
     run_finish(run)
     rollups_refresh(year)
     return run

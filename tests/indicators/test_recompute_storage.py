@@ -8,7 +8,7 @@ import pytest
 from indicators import selectors, services
 from indicators.models import CountyResult, IndicatorResult, UnitResult
 from indicators.rules import QUALITY_2017
-from tests.factories import CountyYearFactory, SchoolClassFactory
+from tests.factories import CountyFactory, CountyYearFactory, SchoolClassFactory
 from tests.indicators.scenes import small_county
 
 pytestmark = pytest.mark.django_db
@@ -109,3 +109,28 @@ def test_inputs_of_several_counties_read_together_equal_each_county_read_alone(c
         assert dataclasses.asdict(together[one.pk]) == dataclasses.asdict(alone)
     assert [s["code"] for s in together[other_county.pk].schools] == ["3713110001", "3713110002"]
     assert together[county.pk].classes[("3713020002", "junior")]["classes"] == 2
+
+
+def test_a_batch_stores_what_one_county_at_a_time_stores(county, other_county, city):
+    _county_with_big_classes(county)
+    small_county(other_county, "37131100", year=2023)  # its latest year of data is 2023
+    empty = CountyFactory(code="371312", parent=city)
+    services.recompute_county(county.pk, None)
+    services.recompute_county(other_county.pk, None)
+    alone = {c.pk: selectors.county_report(c.pk) for c in (county, other_county)}
+
+    outcomes = services.recompute_batch([county.pk, other_county.pk, empty.pk, city.pk], None, None)
+
+    assert {o["county_id"]: o["status"] for o in outcomes} == {
+        county.pk: "done",
+        other_county.pk: "done",
+        empty.pk: "no_data",
+        city.pk: "error",  # not a county
+    }
+    for c in (county, other_county):
+        batch = selectors.county_report(c.pk)
+        assert {k: v for k, v in batch.items() if k != "computed_at"} == {
+            k: v for k, v in alone[c.pk].items() if k != "computed_at"
+        }
+    assert selectors.county_report(other_county.pk)["year"] == 2023
+    assert CountyResult.objects.filter(county=empty).count() == 0
