@@ -134,11 +134,20 @@ def floor(county_ids: list[int], year: int) -> int:
     return rows
 
 
-def measure(fn: Callable[[], object], repeat: int, warmup: int = 1, trace: bool = True) -> dict:
+def measure(
+    fn: Callable[[], object],
+    repeat: int,
+    warmup: int = 1,
+    trace: bool = True,
+    setup: Callable[[], object] | None = None,
+) -> dict:
+    """Median and minimum of `repeat` timed calls after `warmup` untimed ones; setup (untimed) before each."""
     for _ in range(warmup):
         fn()
     times = []
     for _ in range(repeat):
+        if setup:
+            setup()
         started = time.perf_counter()
         fn()
         times.append(time.perf_counter() - started)
@@ -190,6 +199,14 @@ def ensure_data() -> None:
     if not Region.objects.filter(code=BIG_PROVINCE).exists():
         print("generating the province (120 counties × 125 schools × 40 teachers) …", flush=True)
         call_command("generate_scale", counties=120, province_code=BIG_PROVINCE, year=YEAR, seed=1)
+
+
+def vacuum_results() -> None:
+    """VACUUM ANALYZE the result tables, as autovacuum would between recomputes in production (the shared bench
+    server runs with autovacuum off, and each repeat leaves a county's old rows dead behind it)."""
+    with connection.cursor() as cursor:
+        for table in ("indicators_countyresult", "indicators_indicatorresult", "indicators_unitresult"):
+            cursor.execute(f"VACUUM ANALYZE {table}")
 
 
 def machine() -> dict:
@@ -245,15 +262,17 @@ def main() -> int:
     out: dict = {"machine": machine(), "year": YEAR}
 
     print(f"one county: {size_of([one.pk])}", flush=True)
+    vacuum_results()
     out["county"] = {
         "size": size_of([one.pk]),
-        "recompute": measure(lambda: recompute_county(one.pk, YEAR), args.repeat),
+        "recompute": measure(lambda: recompute_county(one.pk, YEAR), args.repeat, setup=vacuum_results),
         "floor": measure(lambda: floor([one.pk], YEAR), args.repeat),
         "phases": phases(one, args.repeat),
     }
 
     if not args.skip_province:
         print(f"province: {size_of(province)}", flush=True)
+        vacuum_results()
 
         def province_recompute():
             for county_id in province:
@@ -269,10 +288,18 @@ def main() -> int:
         out["province"] = {
             "size": size_of(province),
             "recompute": measure(
-                province_recompute, args.province_repeat, warmup=0, trace=args.trace_province
+                province_recompute,
+                args.province_repeat,
+                warmup=0,
+                trace=args.trace_province,
+                setup=vacuum_results,
             ),
             "recompute_many": measure(
-                province_batch, args.province_repeat, warmup=0, trace=args.trace_province
+                province_batch,
+                args.province_repeat,
+                warmup=0,
+                trace=args.trace_province,
+                setup=vacuum_results,
             ),
             "floor_per_county": measure(province_floor_per_county, args.province_repeat),
             "floor_one_query_each": measure(lambda: floor(province, YEAR), args.province_repeat),

@@ -165,7 +165,10 @@ class CountyResult(models.Model):
 class IndicatorResult(models.Model):
     """County mean and CV of one indicator, stage and standard."""
 
-    result = models.ForeignKey(CountyResult, on_delete=models.CASCADE, related_name="indicators")
+    # no index of its own: the unique constraint below starts with result
+    result = models.ForeignKey(
+        CountyResult, on_delete=models.CASCADE, related_name="indicators", db_index=False
+    )
     standard = models.CharField(_("标准"), max_length=20)
     stage = models.CharField(_("学段"), max_length=10)
     code = models.CharField(_("指标"), max_length=5)
@@ -193,7 +196,8 @@ class IndicatorResult(models.Model):
 class UnitResult(models.Model):
     """One school-stage unit's values of one standard, with the school verdict (2017) and shortfalls."""
 
-    result = models.ForeignKey(CountyResult, on_delete=models.CASCADE, related_name="units")
+    # no index of its own: the unique constraint below starts with result
+    result = models.ForeignKey(CountyResult, on_delete=models.CASCADE, related_name="units", db_index=False)
     school = models.ForeignKey("schools.School", on_delete=models.CASCADE, related_name="+")
     standard = models.CharField(_("标准"), max_length=20)
     stage = models.CharField(_("学段"), max_length=10)
