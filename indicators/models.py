@@ -10,6 +10,8 @@ from django.db.models.fields.json import KT
 from django.db.models.functions import Cast, NullIf
 from django.utils.translation import gettext_lazy as _
 
+from .jsonenc import FastJSONEncoder
+
 
 def _from_report(path: str, output_field: models.Field) -> models.GeneratedField:
     """A typed copy of one value of the stored report, kept by the database itself (a stored generated column):
@@ -119,7 +121,7 @@ class CountyResult(models.Model):
         related_name="+",
     )
     computed_at = models.DateTimeField(_("计算时间"))
-    report = models.JSONField(_("报告"))
+    report = models.JSONField(_("报告"), encoder=FastJSONEncoder)
     resource = models.CharField(_("资源配置"), max_length=10, choices=Verdict.choices)
     government = models.CharField(_("政府保障程度"), max_length=10, choices=Verdict.choices)
     quality = models.CharField(_("教育质量"), max_length=10, choices=Verdict.choices)
@@ -202,10 +204,10 @@ class UnitResult(models.Model):
     standard = models.CharField(_("标准"), max_length=20)
     stage = models.CharField(_("学段"), max_length=10)
     students = models.PositiveIntegerField(_("在校生数"))
-    values = models.JSONField(_("指标值"))
+    values = models.JSONField(_("指标值"), encoder=FastJSONEncoder)
     met = models.PositiveSmallIntegerField(_("达标项数"), null=True)
     passed = models.BooleanField(_("学校达标"), null=True)
-    shortfalls = models.JSONField(_("差距"), default=dict)
+    shortfalls = models.JSONField(_("差距"), default=dict, encoder=FastJSONEncoder)
 
     class Meta:
         verbose_name = _("学校指标结果")

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import logging
 import threading
 from collections.abc import Iterable, Sequence
@@ -24,7 +23,7 @@ from django.utils import timezone
 from schools.choices import RegionLevel
 from schools.models import Region
 
-from . import rules
+from . import jsonenc, rules
 from .formulas import STAGES, CountyData, compute_report
 from .models import CountyResult, IndicatorResult, RecomputeRun, RegionRollup, RuleSet, UnitResult
 from .selectors import counties_inputs, county_inputs, current_rule_set, latest_data_year, latest_data_years
@@ -146,9 +145,8 @@ def _result_rows(result_id: int, report: dict[str, Any], school_ids: dict[str, i
 def _copy_rows(cursor, model, columns: Sequence[str], rows: list[tuple]) -> None:
     """PostgreSQL COPY of plain rows. CSV: None is an empty unquoted field; dicts go as quoted JSON text."""
     buffer = io.StringIO()
-    dumps = json.dumps
     csv.writer(buffer, lineterminator="\n").writerows(
-        [dumps(v) if isinstance(v, dict) else v for v in row] for row in rows
+        [jsonenc.dumps(v) if isinstance(v, dict) else v for v in row] for row in rows
     )
     buffer.seek(0)
     quote = connection.ops.quote_name
