@@ -32,22 +32,7 @@ from . import rules
 from .formulas import CountyData
 from .models import CountyResult, IndicatorResult, RegionRollup, RuleSet, UnitResult
 
-SCHOOL_YEAR_FIELDS = (
-    "primary_students",
-    "junior_students",
-    "senior_students",
-    "boarders",
-    "staff",
-    "teaching_area",
-    "indoor_sports_area",
-    "sports_ground_area",
-    "equipment_value",
-    "multimedia_rooms",
-    "computers",
-    "books",
-    "music_rooms",
-    "art_rooms",
-)
+SCHOOL_YEAR_FIELDS = SchoolYear.FACT_FIELDS
 ASSOCIATE_PLUS = [Degree.POSTGRADUATE, Degree.BACHELOR, Degree.ASSOCIATE]
 BACHELOR_PLUS = [Degree.POSTGRADUATE, Degree.BACHELOR]
 BACKBONE = [BackboneLevel.COUNTY, BackboneLevel.CITY, BackboneLevel.PROVINCE, BackboneLevel.NATIONAL]
