@@ -42,7 +42,59 @@ INDICATOR_LABELS = {
     "G15": "随迁子女在公办学校或政府购买学位就读",
     "E1": "初中三年巩固率",
     "E2": "残疾儿童少年入学率",
+    "E3": "学校章程与管理、教学信息化",
     "E4": "教师培训经费占公用经费5%",
+    "E5": "教师信息化教学与设施设备利用",
+    "E6": "德育工作与校园文化建设",
+    "E7": "课程开齐开足与综合实践活动",
+    "E8": "无过重课业负担",
     "E9": "国家义务教育质量监测",
     "S1": "社会认可度",
 }
+
+
+def _pct(value, threshold=None) -> str:
+    """Shares arrive as fractions (G9, G11, G12: threshold ≤ 1) or as percentages (county inputs)."""
+    if value is None:
+        return "未填报"
+    as_fraction = threshold is not None and threshold <= 1
+    return f"{value * 100:.1f}%" if as_fraction else f"{value:.1f}%"
+
+
+def item_summary(code: str, item: dict) -> str:
+    """One short Chinese phrase for a government, quality or recognition item of the stored report: what a reader
+    of the inspection tables expects in the value column."""
+    item = item or {}
+    if "declared" in item:
+        return "已申报" if item["declared"] else "未申报"
+    if code in ("G3", "G4", "E4"):
+        failing = len(item.get("failing_schools") or [])
+        what = {"G3": "专用教室不足", "G4": "超过规模上限", "E4": "培训经费不足5%"}[code]
+        return f"{failing}所学校{what}" if failing else "全部学校达到"
+    if code == "G5":
+        return f"{item.get('over_limit') or 0}个班超过标准班额"
+    if code == "G6":
+        small = item.get("small_schools") or []
+        short = sum(1 for s in small if s.get("funds") is None or s["funds"] < s["required"])
+        return f"不足100人学校{len(small)}所，拨款不足{short}所"
+    if code == "G7":
+        schools = item.get("special_schools") or []
+        values = [f"{s['per_pupil']:,.0f}元/生" for s in schools if s.get("per_pupil") is not None]
+        return "；".join(values) if values else "无特殊教育学校经费数据"
+    if code == "G8":
+        pay, civil = item.get("teacher_pay"), item.get("civil_servant_pay")
+        if pay is None or civil is None:
+            return "未填报"
+        return f"教师{float(pay):,.0f}元 / 公务员{float(civil):,.0f}元"
+    if code == "G11":
+        threshold = item.get("threshold")
+        return f"交流比例{_pct(item.get('value'), threshold)}，骨干占{_pct(item.get('backbone_share'), threshold)}"
+    if code == "E9":
+        subjects = item.get("subjects") or []
+        failing = sum(1 for s in subjects if s.get("pass") is False)
+        return f"监测{len(subjects)}个学科，未达到{failing}个" if subjects else "未填报监测结果"
+    if code == "G13":
+        return f"城区{_pct(item.get('urban_nearby'))}，镇区{_pct(item.get('town_nearby'))}"
+    if "value" in item:
+        return _pct(item.get("value"), item.get("threshold"))
+    return ""

@@ -2,7 +2,7 @@
 
 from typing import Any
 
-from .labels import INDICATOR_LABELS, PART_LABELS, STAGE_LABELS, VERDICT_LABELS
+from .labels import INDICATOR_LABELS, PART_LABELS, STAGE_LABELS, VERDICT_LABELS, item_summary
 
 
 def _item(code: str) -> str:
@@ -86,7 +86,14 @@ def render(report: dict[str, Any]) -> str:
         f"  城区 {_n(ur['urban_share'])}，乡村 {_n(ur['rural_share'])}，比值 {_n(ur['ratio'])}"
         f"（目标 ≤ {ur['target']}，{_mark(ur['pass'])}）；还需乡村本科教师 {ur['rural_teachers_needed'] or 0} 人",
     ]
-    lines += ["", "六、学业水平差异率（本系统估算）"]
+    lines += ["", "六、政府保障程度、教育质量、社会认可度（逐项）"]
+    for part in ("government", "quality", "recognition"):
+        for code, item in (q.get(part) or {}).items():
+            summary = item_summary(code, item)
+            lines.append(
+                f"  {_item(code)}：{_mark(item.get('pass'))}" + (f"（{summary}）" if summary else "")
+            )
+    lines += ["", "七、学业水平差异率（本系统估算）"]
     for stage in ("primary", "junior"):
         for subject, a in report["achievement"].get(stage, {}).items():
             failing = sum(1 for s in a["schools"] if s["pass"] is False)

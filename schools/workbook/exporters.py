@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from indicators.labels import INDICATOR_LABELS, item_summary
 from schools.models import (
     Achievement,
     CountyYear,
@@ -361,11 +362,18 @@ def write_report_workbook(target, report: dict) -> None:
         if not items:
             continue
         sheet = workbook.create_sheet(title)
-        sheet.append(["指标", "数值", "标准", "达标"])
+        sheet.append(["指标", "名称", "数值", "标准", "达标", "情况"])
         for code, item in items.items():
             item = item or {}
             sheet.append(
-                [code, _plain(item.get("value")), _plain(item.get("threshold")), _yes_no(item.get("pass"))]
+                [
+                    code,
+                    INDICATOR_LABELS.get(code, ""),
+                    _plain(item.get("value")),
+                    _plain(item.get("threshold")),
+                    _yes_no(item.get("pass")),
+                    item_summary(code, item),
+                ]
             )
 
     basic = report.get("basic_2012") or {}

@@ -4,7 +4,6 @@ recomputed, then the cells a user reads checked against the stored results and t
 import io
 import json
 import math
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -15,9 +14,10 @@ from indicators.selectors import county_report
 from schools.models import Region
 from schools.workbook import import_workbook
 from schools.workbook.exporters import write_report_workbook
+from tests.indicators.golden import GOLDEN_JSON
+from tests.indicators.golden import GOLDEN_XLSX as GOLDEN
 
-GOLDEN = Path("/work/shared/data/golden/county-371399-2024.xlsx")
-EXPECTED = json.loads(GOLDEN.with_name("county-371399-2024.expected.json").read_text(encoding="utf-8"))
+EXPECTED = json.loads(GOLDEN_JSON.read_text(encoding="utf-8"))
 
 pytestmark = pytest.mark.django_db
 
@@ -103,3 +103,15 @@ def test_cover_names_the_county_and_year(exported):
 
     assert "示范县" in cover["A1"].value and "371399" in cover["A1"].value
     assert row_of(cover, "学年")[1] == 2024
+
+
+def test_government_sheet_says_in_words_what_each_item_found(exported):
+    workbook, _county = exported
+    sheet = workbook["政府保障程度"]
+    header = row_of(sheet, "指标")
+    g5 = dict(zip(header, row_of(sheet, "G5"), strict=False))
+    over_limit = sum(EXPECTED["class_size"][stage]["over_limit"] for stage in ("primary", "junior"))
+
+    assert g5["名称"] == "班额"
+    assert g5["情况"] == f"{over_limit}个班超过标准班额"
+    assert g5["达标"] == ("达标" if over_limit == 0 else "未达标")

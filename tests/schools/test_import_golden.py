@@ -1,7 +1,6 @@
 """The well-formed golden workbook loads whole, and loading it again changes nothing."""
 
 from decimal import Decimal
-from pathlib import Path
 
 import openpyxl
 import pytest
@@ -19,10 +18,7 @@ from schools.models import (
 )
 from schools.workbook import import_workbook
 from teachers.models import Teacher
-
-GOLDEN = Path(__file__).resolve().parents[2].parent / "shared" / "data" / "golden" / "county-371399-2024.xlsx"
-if not GOLDEN.exists():
-    GOLDEN = Path("/work/shared/data/golden/county-371399-2024.xlsx")
+from tests.indicators.golden import GOLDEN_XLSX as GOLDEN
 
 pytestmark = pytest.mark.django_db
 
