@@ -17,6 +17,7 @@ from accounts.scoping import visible_counties
 from schools.forms_imports import ExportForm, UploadForm
 from schools.models import ImportBatch
 from schools.tasks import run_import, validate_import
+from schools.views import paginate
 from schools.workbook import batches, exporters
 from schools.workbook.spec import SHEETS_BY_KEY
 
@@ -29,11 +30,13 @@ def _batch(request, pk) -> ImportBatch:
 
 @login_required
 def batch_list(request):
+    page, query = paginate(request, batches.batches_for(request.user).select_related("created_by"))
     return render(
         request,
         "imports/list.html",
         {
-            "batches": batches.batches_for(request.user)[:100],
+            "page": page,
+            "query": query,
             "can_import": batches.can_import(request.user),
             "export_form": ExportForm(counties=visible_counties(request.user)),
         },

@@ -165,3 +165,17 @@ def test_export_of_own_county_and_404_for_another(client, clerk, other_clerk, go
 
 def test_anonymous_is_sent_to_login(client):
     assert client.get(reverse("imports:list")).status_code == 302
+
+
+def test_import_history_is_paginated_and_shows_only_own_batches(client, clerk, other_clerk):
+    for n in range(55):
+        ImportBatch.objects.create(created_by=clerk, file_name=f"第{n:02d}份.xlsx", sha256="0" * 64)
+    ImportBatch.objects.create(created_by=other_clerk, file_name="别县.xlsx", sha256="1" * 64)
+    client.force_login(clerk)
+
+    first = client.get(reverse("imports:list")).content.decode()
+    second = client.get(reverse("imports:list") + "?page=2").content.decode()
+
+    assert "第54份.xlsx" in first and "第00份.xlsx" not in first
+    assert "第00份.xlsx" in second
+    assert "别县.xlsx" not in first + second
