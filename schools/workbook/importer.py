@@ -183,6 +183,10 @@ class Refs:
 
 
 def check_references(parsed: dict[str, ParsedSheet], refs: Refs, errors: ErrorList) -> None:
+    """Codes that point nowhere, or at another county. Runs even when some cells were bad, so the user sees every
+    problem of the file at once; codes of rows rejected for a bad cell count as known."""
+    rejected_schools = parsed["schools"].rejected_codes if "schools" in parsed else set()
+    rejected_regions = parsed["regions"].rejected_codes if "regions" in parsed else set()
     for key, sheet in parsed.items():
         cols = {c.key: i for i, c in enumerate(sheet.sheet.columns)}
         name = sheet.name
@@ -205,6 +209,8 @@ def check_references(parsed: dict[str, ParsedSheet], refs: Refs, errors: ErrorLi
             elif key == "schools":
                 code, county_code = values[cols["code"]], values[cols["county_code"]]
                 county_id = refs.county_id(county_code)
+                if county_id is None and county_code in rejected_regions:
+                    continue
                 if county_id is None:
                     errors.add(name, number, "区县代码", county_code, "区县代码不存在（或不是县级行政区）")
                 elif not refs.may_edit(county_id):
@@ -214,6 +220,8 @@ def check_references(parsed: dict[str, ParsedSheet], refs: Refs, errors: ErrorLi
             elif "school_code" in cols:
                 code = values[cols["school_code"]]
                 school = refs.school(code)
+                if school is None and code in rejected_schools:
+                    continue
                 if school is None:
                     errors.add(
                         name,
@@ -231,6 +239,8 @@ def check_references(parsed: dict[str, ParsedSheet], refs: Refs, errors: ErrorLi
             elif "county_code" in cols:
                 code = values[cols["county_code"]]
                 county_id = refs.county_id(code)
+                if county_id is None and code in rejected_regions:
+                    continue
                 if county_id is None:
                     errors.add(name, number, "区县代码", code, "区县代码不存在（或不是县级行政区）")
                 elif not refs.may_edit(county_id):
@@ -467,7 +477,9 @@ def import_workbook(
         errors.add("", None, "", "", "文件中没有数据行（只有表头）。")
     order = [s.key for s in SHEETS]
     parsed = dict(sorted(parsed.items(), key=lambda item: order.index(item[0])))
-    if not errors:
+    # Every sheet's header could be read (cell problems only): the codes can still be checked, so the report
+    # lists all problems at once instead of revealing them one round at a time.
+    if len(parsed) == len(sources) and not (errors and not any(p.rows for p in parsed.values())):
         refs = Refs(parsed, user)
         check_references(parsed, refs, errors)
     if errors:

@@ -34,6 +34,9 @@ class ParsedSheet:
     present: list[str] = field(default_factory=list)  # column keys found in the header
     rows: list[tuple[int, tuple]] = field(default_factory=list)  # (row number, values in sheet column order)
     header_row: int = 1
+    # Codes (column `code`) of rows rejected for a bad cell: other sheets may still refer to them, and saying
+    # "school does not exist" there would only repeat the real problem.
+    rejected_codes: set[str] = field(default_factory=set)
 
     def index(self, key: str) -> int:
         return [c.key for c in self.sheet.columns].index(key)
@@ -166,6 +169,7 @@ def parse_sheet(source: SheetSource, errors: ErrorList, decimals: dict, progress
         for index, column in mapping.items()
     ]
     header_width = len(raw_header)
+    code_index = next((index for index, column in mapping.items() if column.key == "code"), None)
     defaults = tuple(c.default for c in sheet.columns)
     key_positions = [positions[k] for k in sheet.natural_key]
     row_key = (
@@ -227,6 +231,8 @@ def parse_sheet(source: SheetSource, errors: ErrorList, decimals: dict, progress
             if cache is not None and len(cache) < CACHE_LIMIT:
                 cache[value] = result
         if not row_ok:
+            if code_index is not None and code_index < width and not cells.is_blank(raw[code_index]):
+                parsed.rejected_codes.add(str(raw[code_index]).strip())
             continue
         key = row_key(values)
         first = seen.get(key)

@@ -233,3 +233,20 @@ def test_every_problem_of_the_file_is_listed_at_once(tmp_path, county):
     errors = rejected(import_workbook(write_xlsx(tmp_path / "f.xlsx", sheets)))
 
     assert [(e["row"], e["column"]) for e in errors] == [(2, "性别"), (3, "任教学段"), (4, "是否专任教师")]
+
+
+def test_a_bad_cell_and_an_unknown_school_are_reported_in_the_same_round(tmp_path, county):
+    teachers = [teacher_row("T001", 最高学历="博士"), teacher_row("T002", code="3713029999")]
+    path = write_xlsx(tmp_path / "two.xlsx", basic_sheets(teachers=teachers))
+
+    errors = rejected(import_workbook(path))
+
+    assert {(e["row"], e["column"]) for e in errors} == {(2, "最高学历"), (3, "学校标识码")}
+
+
+def test_teachers_of_a_school_whose_own_row_is_bad_do_not_repeat_that_problem(tmp_path, county):
+    sheets = basic_sheets(schools=[school_row(kind="大学")])
+
+    errors = rejected(import_workbook(write_xlsx(tmp_path / "bad-school.xlsx", sheets)))
+
+    assert [(e["sheet"], e["column"]) for e in errors] == [("学校", "办学类型")]
