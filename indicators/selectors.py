@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.db import connection
-from django.db.models import F, Max, OuterRef, Subquery
+from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from schools.choices import BackboneLevel, Degree, Title
@@ -30,7 +30,7 @@ from teachers.models import Teacher
 
 from . import rules
 from .formulas import CountyData
-from .models import CountyResult, IndicatorResult, RegionRollup, RuleSet, UnitResult
+from .models import CountyResult, IndicatorResult, RecomputeRun, RegionRollup, RuleSet, UnitResult
 
 SCHOOL_YEAR_FIELDS = SchoolYear.FACT_FIELDS
 ASSOCIATE_PLUS = [Degree.POSTGRADUATE, Degree.BACHELOR, Degree.ASSOCIATE]
@@ -55,6 +55,49 @@ def current_rule_set(code: str) -> RuleSet:
             code=code, version=1, name=rules.NAMES[code], params=rules.default_params(code)
         )
     return rule_set
+
+
+def rule_set_versions(code: str):
+    """Every version of a standard's rule set, newest first, with who made it."""
+    return RuleSet.objects.filter(code=code).select_related("created_by").order_by("-version")
+
+
+def current_rule_sets() -> list[RuleSet]:
+    """The latest version of each standard, in the order of rules.DEFAULTS."""
+    return [current_rule_set(code) for code in rules.DEFAULTS]
+
+
+def results_by_version(code: str) -> dict[int, int]:
+    """How many stored county results name each version of a rule set."""
+    field = "rule_set" if code == rules.QUALITY_2017 else "basic_rule_set"
+    rows = (
+        CountyResult.objects.filter(**{f"{field}__code": code})
+        .values_list(f"{field}__version")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return dict(rows)
+
+
+# ---------------------------------------------------------------- recompute runs
+
+
+def data_years() -> list[int]:
+    """The school years that have data anywhere, newest first (the year picker of a recompute)."""
+    return list(SchoolYear.objects.values_list("year", flat=True).distinct().order_by("-year"))
+
+
+def runs_touching(county_ids: Iterable[int] | None, user=None):
+    """Recompute runs, newest first: all of them (county_ids None) or those listing one of these counties, plus
+    the ones this user started."""
+    runs = RecomputeRun.objects.select_related("started_by").order_by("-started_at", "-pk")
+    if county_ids is None:
+        return runs
+    keys = [str(c) for c in county_ids]
+    condition = Q(counties__has_any_keys=keys) if keys else Q(pk__in=[])
+    if user is not None and getattr(user, "is_authenticated", False):
+        condition |= Q(started_by=user)
+    return runs.filter(condition)
 
 
 # ---------------------------------------------------------------- inputs

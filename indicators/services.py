@@ -350,6 +350,38 @@ def recompute_many(
     return run
 
 
+def recompute_start(county_ids: Iterable[int], year: int | None = None, *, user=None) -> RecomputeRun:
+    """A recompute a user asked for from the portal: the run is created now, listing every county as queued (so
+    its page can show what is left), and the work starts once the caller's transaction commits — inline when there
+    is no broker (CELERY_TASK_ALWAYS_EAGER), otherwise one Celery task per county in a chord whose callback
+    finishes the run and writes the roll-ups. year None = each county's latest year of data."""
+    ids = list(dict.fromkeys(int(c) for c in county_ids))
+    run = run_start(RecomputeRun.Trigger.USER, user=user, year=year)
+    run.counties = {str(c): {"status": "queued"} for c in ids}
+    run.save(update_fields=["counties"])
+    if not ids:
+        return run_finish(run)
+    run_id = run.pk
+
+    def dispatch() -> None:
+        if settings.CELERY_TASK_ALWAYS_EAGER:
+            started = RecomputeRun.objects.get(pk=run_id)
+            recompute_batch(ids, year, started)
+            run_finish(started)
+            rollups_refresh_for_counties(ids)
+            return
+        from celery import chord
+
+        from .tasks import recompute_county as recompute_task
+        from .tasks import rollups as rollups_task
+
+        header = [recompute_task.si(c, year, run_id) for c in ids]
+        chord(header)(rollups_task.s(year, run_id))
+
+    transaction.on_commit(dispatch)
+    return run
+
+
 # ---------------------------------------------------------------- debounced requests
 
 _local = threading.local()

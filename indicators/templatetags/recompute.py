@@ -1,0 +1,20 @@
+"""`{% recompute_county_button county year %}`: the "recompute this county" button of the county report page, shown
+only to users who may change the county (accounts.scoping.can_edit_county: its clerk, administrators)."""
+
+from django import template
+
+from accounts.scoping import can_edit_county
+
+register = template.Library()
+
+
+@register.inclusion_tag("indicators/_recompute_county.html", takes_context=True)
+def recompute_county_button(context, county, year=None):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return {
+        "county": county,
+        "year": year,
+        "may_recompute": bool(user and county and can_edit_county(user, county.pk)),
+        "csrf_token": context.get("csrf_token"),
+    }
