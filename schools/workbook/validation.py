@@ -255,19 +255,26 @@ def parse_sheet(source: SheetSource, errors: ErrorList, decimals: dict, progress
 
 
 def _report_unknown(raw, unknown, reported, header_width, sheet, parsed, number, errors) -> None:
-    """Data under a header the sheet does not have, or beyond the last header: reported once per column."""
+    """Data under a header the sheet does not have, or beyond the last header: reported once per column.
+
+    On a sheet of people (teachers) a cell may be a name, so no headerless cell is echoed there, nor the header
+    row when it matched no column at all: that is a sheet pasted without its header, its first teacher read as
+    the header. A real header row (something matched) is echoed, so a misspelt column still gets its suggestion.
+    """
+    personal = any(column.zh == "姓名" for column in sheet.columns)
+    header_is_data = personal and not parsed.present
     for index in unknown:
         if index not in reported and index < len(raw) and not cells.is_blank(raw[index]):
             reported.add(index)
-            errors.add(
-                parsed.name,
-                parsed.header_row,
-                unknown[index] or column_letter(index),
-                unknown[index],
-                _unknown_column_message(unknown[index], sheet),
-                index,
+            header = "" if header_is_data else unknown[index]
+            message = (
+                _unknown_column_message(header, sheet)
+                if header or not unknown[index]
+                else "无法识别的表头：第一行可能是数据而不是表头（为保护个人信息，不显示其内容）"
             )
+            errors.add(parsed.name, parsed.header_row, header or column_letter(index), header, message, index)
     for index in range(header_width, len(raw)):
         if index not in reported and not cells.is_blank(raw[index]):
             reported.add(index)
-            errors.add(parsed.name, number, column_letter(index), raw[index], "此列有数据但没有表头", index)
+            shown = "" if personal else raw[index]
+            errors.add(parsed.name, number, column_letter(index), shown, "此列有数据但没有表头", index)
