@@ -63,14 +63,16 @@ def python_messages():
 
 
 # templatize turns a template into Python-like source whose gettext calls carry literal arguments only
-TEMPLATE_CALL = re.compile(r"\b(gettext|pgettext|ngettext|npgettext)\(((?:\s*u?'(?:[^'\\]|\\.)*'\s*,?)+)")
+LITERAL = r"""u?(?:'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")"""
+TEMPLATE_CALL = re.compile(rf"\b(_|gettext|pgettext|ngettext|npgettext)\(((?:\s*{LITERAL}\s*,?)+)")
 
 
 def template_messages():
     for path in project_files(".html"):
         for match in TEMPLATE_CALL.finditer(templatize(path.read_text(encoding="utf-8"), origin=str(path))):
             args = ast.literal_eval("(" + match.group(2).rstrip().rstrip(",") + ",)")
-            yield str(path.relative_to(settings.BASE_DIR)), message(match.group(1), args)
+            kind = "gettext" if match.group(1) == "_" else match.group(1)  # _("…") as a filter argument
+            yield str(path.relative_to(settings.BASE_DIR)), message(kind, args)
 
 
 def used_messages():
@@ -122,6 +124,7 @@ def test_the_scan_finds_the_messages_of_python_files_and_templates():
     assert (None, "学校", None) in used  # model verbose_name, in python
     assert ("nav", "学校", None) in used  # nav label, in base.html
     assert (None, "已处理 %(done)s / %(total)s 行", None) in used  # a blocktranslate
+    assert (None, "是,否", None) in used  # _("…") as a filter argument
     assert len(used) > 300
 
 
