@@ -366,7 +366,16 @@ def recompute_start(county_ids: Iterable[int], year: int | None = None, *, user=
     def dispatch() -> None:
         if settings.CELERY_TASK_ALWAYS_EAGER:
             started = RecomputeRun.objects.get(pk=run_id)
-            recompute_batch(ids, year, started)
+            try:
+                recompute_batch(ids, year, started)
+            except Exception as exc:  # noqa: BLE001 - the run must not stay "running" for ever
+                logger.exception("recompute run %s failed", run_id)
+                RecomputeRun.objects.filter(pk=run_id).update(
+                    status=RecomputeRun.Status.FAILED,
+                    finished_at=timezone.now(),
+                    error=f"{type(exc).__name__}: {exc}"[:500],
+                )
+                return
             run_finish(started)
             rollups_refresh_for_counties(ids)
             return

@@ -178,3 +178,21 @@ def test_run_list_is_paginated(client, admin_user, county):
 
     assert first.count('href="/indicators/runs/') == 25 and "第 1 / 2 页" in first
     assert second.count('href="/indicators/runs/') == 5
+
+
+def test_a_run_whose_recompute_breaks_is_marked_failed_not_left_running(
+    client, admin_user, county, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(code):
+        raise RuntimeError("rule set unreadable")
+
+    monkeypatch.setattr(services, "current_rule_set", broken)
+    client.force_login(admin_user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(recompute_url(), {"year": "2024"})
+
+    run = RecomputeRun.objects.get()
+    assert run.status == RecomputeRun.Status.FAILED and run.finished_at is not None
+    page = client.get(response.url).content.decode()
+    assert "失败" in page and 'http-equiv="refresh"' not in page
