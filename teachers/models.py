@@ -40,6 +40,24 @@ class Teacher(Audited):
     rotation_eligible = models.BooleanField(_("是否符合交流条件"), null=True, blank=True)
     rotated = models.BooleanField(_("本学年是否交流轮岗"), null=True, blank=True)
 
+    # One teacher's reported attributes, in workbook order: writers and serializers of the roster use this list.
+    ROSTER_FIELDS = (
+        "teacher_id",
+        "name",
+        "gender",
+        "birth_month",
+        "stage",
+        "full_time",
+        "degree",
+        "subject",
+        "backbone_level",
+        "title",
+        "certified",
+        "training_hours",
+        "rotation_eligible",
+        "rotated",
+    )
+
     class Meta:
         verbose_name = _("教师")
         verbose_name_plural = _("教师")
