@@ -204,25 +204,41 @@ def _year_context(school, year, can_edit, tab):
     return {"school": school, "year": year, "can_edit": can_edit, "tab": tab, "subjects": SUBJECTS}
 
 
-@login_required
-def school_year(request, code, year):
+def _year_row_form(request, code, year, *, model, form_class, get, save, tab, template, saved_message):
+    """One school's single row for a year (facts, funding): the form, its service save, read-only for readers."""
     _check_year(year)
     school, can_edit = _school_for(request, code)
-    instance = selectors.school_year_get(school=school, year=year) or SchoolYear(school=school, year=year)
-    form = SchoolYearForm(request.POST or None, instance=instance)
+    instance = get(school=school, year=year) or model(school=school, year=year)
+    form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
         try:
-            services.school_year_save(user=request.user, school=school, year=year, **form.cleaned_data)
+            save(user=request.user, school=school, year=year, **form.cleaned_data)
         except ValidationError as error:
             apply_validation_error(form, error)
         else:
-            messages.success(request, _("%(year)s学年基本数据已保存") % {"year": year})
-            return redirect("schools:school_year", code=school.code, year=year)
+            messages.success(request, saved_message % {"year": year})
+            return redirect(request.resolver_match.view_name, code=school.code, year=year)
     if not can_edit:
         make_read_only(form)
-    context = _year_context(school, year, can_edit, "facts")
+    context = _year_context(school, year, can_edit, tab)
     context.update(form=form, exists=instance.pk is not None)
-    return render(request, "schools/school_year.html", context)
+    return render(request, template, context)
+
+
+@login_required
+def school_year(request, code, year):
+    return _year_row_form(
+        request,
+        code,
+        year,
+        model=SchoolYear,
+        form_class=SchoolYearForm,
+        get=selectors.school_year_get,
+        save=services.school_year_save,
+        tab="facts",
+        template="schools/school_year.html",
+        saved_message=_("%(year)s学年基本数据已保存"),
+    )
 
 
 @login_required
@@ -258,23 +274,18 @@ def school_classes(request, code, year):
 
 @login_required
 def school_funding(request, code, year):
-    _check_year(year)
-    school, can_edit = _school_for(request, code)
-    instance = selectors.funding_get(school=school, year=year) or Funding(school=school, year=year)
-    form = FundingForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.funding_save(user=request.user, school=school, year=year, **form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-        else:
-            messages.success(request, _("%(year)s学年经费已保存") % {"year": year})
-            return redirect("schools:school_funding", code=school.code, year=year)
-    if not can_edit:
-        make_read_only(form)
-    context = _year_context(school, year, can_edit, "funding")
-    context.update(form=form, exists=instance.pk is not None)
-    return render(request, "schools/school_funding.html", context)
+    return _year_row_form(
+        request,
+        code,
+        year,
+        model=Funding,
+        form_class=FundingForm,
+        get=selectors.funding_get,
+        save=services.funding_save,
+        tab="funding",
+        template="schools/school_funding.html",
+        saved_message=_("%(year)s学年经费已保存"),
+    )
 
 
 @login_required
