@@ -7,6 +7,7 @@ read. Callers that serve users must scope county ids through `accounts.scoping` 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -14,7 +15,7 @@ from django.db import connection
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from schools.choices import BackboneLevel, Degree, Title
+from schools.choices import BackboneLevel, Degree, RegionLevel, Title
 from schools.models import (
     Achievement,
     CountyYear,
@@ -55,6 +56,36 @@ def current_rule_set(code: str) -> RuleSet:
             code=code, version=1, name=rules.NAMES[code], params=rules.default_params(code)
         )
     return rule_set
+
+
+def _rule_set_from_row(row) -> RuleSet:
+    pk, code, version, name, params = row
+    rule_set = RuleSet(pk=pk, code=code, version=version, name=name)
+    rule_set.params = json.loads(params) if isinstance(params, (str, bytes)) else params
+    rule_set._state.adding, rule_set._state.db = False, connection.alias
+    return rule_set
+
+
+def recompute_context(county_id: int) -> tuple[tuple[int, str, str], RuleSet, RuleSet]:
+    """What one county's recompute needs before reading its inputs, in one plain-SQL round trip: the county's
+    (id, code, name) and the latest version of both rule sets (read afresh every time, so a revision is used by
+    the very next recompute). Raises Region.DoesNotExist when county_id is not a county."""
+    region, rule_set = _table(Region), _table(RuleSet)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT r.id, r.code, r.name, rs.id, rs.code, rs.version, rs.name, rs.params FROM {region} r "
+            f"LEFT JOIN {rule_set} rs ON rs.code IN (%s, %s) AND rs.version = "
+            f"(SELECT MAX(v.version) FROM {rule_set} v WHERE v.code = rs.code) "
+            "WHERE r.id = %s AND r.level = %s",
+            [rules.QUALITY_2017, rules.BASIC_2012, county_id, RegionLevel.COUNTY.value],
+        )
+        rows = cursor.fetchall()
+    if not rows:
+        Region.objects.get(pk=county_id, level=RegionLevel.COUNTY)  # raises DoesNotExist, as the ORM words it
+    by_code = {r[4]: _rule_set_from_row(r[3:]) for r in rows if r[3] is not None}
+    quality = by_code.get(rules.QUALITY_2017) or current_rule_set(rules.QUALITY_2017)
+    basic = by_code.get(rules.BASIC_2012) or current_rule_set(rules.BASIC_2012)
+    return rows[0][:3], quality, basic
 
 
 def rule_set_versions(code: str):
@@ -185,14 +216,20 @@ def _teacher_params(params: dict[str, Any]) -> list:
     return [*(str(c) for c in codes), params["training_hours"], *(str(c) for c in BACKBONE)]
 
 
-def counties_inputs(county_ids: Iterable[int], year: int, params: dict[str, Any]) -> dict[int, CountyData]:
+def counties_inputs(
+    county_ids: Iterable[int],
+    year: int,
+    params: dict[str, Any],
+    *,
+    regions: Iterable[tuple[int, str, str]] | None = None,
+) -> dict[int, CountyData]:
     """Every input of these counties for one year, aggregated in the database: one query per source for all the
     counties (GROUP BY county, school, stage), split per county in memory. Counties without a school-year row
-    still get a CountyData (with no schools)."""
-    counties = {
-        r[0]: CountyData(county_code=r[1], county_name=r[2], year=year, schools=[])
-        for r in Region.objects.filter(pk__in=list(county_ids)).values_list("pk", "code", "name")
-    }
+    still get a CountyData (with no schools). regions: the counties' (id, code, name) when the caller has
+    already read them (then county_ids is ignored)."""
+    if regions is None:
+        regions = Region.objects.filter(pk__in=list(county_ids)).values_list("pk", "code", "name")
+    counties = {r[0]: CountyData(county_code=r[1], county_name=r[2], year=year, schools=[]) for r in regions}
     if not counties:
         return {}
     ids, ids_params = _in(counties)
@@ -274,23 +311,23 @@ def counties_inputs(county_ids: Iterable[int], year: int, params: dict[str, Any]
                 }
             )
 
-    county_fields = ("teacher_pay", "civil_servant_pay", *CountyYear.PERCENT_FIELDS)
-    for r in CountyYear.objects.filter(county_id__in=list(counties), year=year).values_list(
-        "county_id", *county_fields
-    ):
-        counties[r[0]].county_year = {k: _float(v) for k, v in zip(county_fields, r[1:], strict=True)}
-    for r in (
-        Monitoring.objects.filter(county_id__in=list(counties), year=year)
-        .order_by("county_id", "stage", "subject")
-        .values_list("county_id", "stage", "subject", "level", "difference_rate")
-    ):
-        counties[r[0]].monitoring.append(
-            {"stage": r[1], "subject": r[2], "level": r[3], "difference_rate": float(r[4])}
-        )
-    for county_id, code, met in Declaration.objects.filter(
-        county_id__in=list(counties), year=year
-    ).values_list("county_id", "item_code", "met"):
-        counties[county_id].declarations[code] = met
+        county_fields = ("teacher_pay", "civil_servant_pay", *CountyYear.PERCENT_FIELDS)
+        for r in rows(
+            f"SELECT county_id, {', '.join(county_fields)} FROM {_table(CountyYear)} "
+            f"WHERE county_id IN {ids} AND year = %s"
+        ):
+            counties[r[0]].county_year = {k: _float(v) for k, v in zip(county_fields, r[1:], strict=True)}
+        for r in rows(
+            f"SELECT county_id, stage, subject, level, difference_rate FROM {_table(Monitoring)} "
+            f"WHERE county_id IN {ids} AND year = %s ORDER BY county_id, stage, subject"
+        ):
+            counties[r[0]].monitoring.append(
+                {"stage": r[1], "subject": r[2], "level": r[3], "difference_rate": float(r[4])}
+            )
+        for county_id, code, met in rows(
+            f"SELECT county_id, item_code, met FROM {_table(Declaration)} WHERE county_id IN {ids} AND year = %s"
+        ):
+            counties[county_id].declarations[code] = None if met is None else bool(met)
     return counties
 
 
@@ -308,9 +345,11 @@ _SCHOOL_KEYS = (
 _DECIMAL_SCHOOL_FIELDS = tuple(k for k in SCHOOL_YEAR_FIELDS if k.endswith(("area", "value")))
 
 
-def county_inputs(county: Region, year: int, params: dict[str, Any]) -> CountyData:
-    """Every input of one county and year, aggregated in the database (see counties_inputs)."""
-    return counties_inputs([county.pk], year, params)[county.pk]
+def county_inputs(county: Region | tuple[int, str, str], year: int, params: dict[str, Any]) -> CountyData:
+    """Every input of one county and year, aggregated in the database (see counties_inputs). county: the Region,
+    or its (id, code, name)."""
+    row = county if isinstance(county, tuple) else (county.pk, county.code, county.name)
+    return counties_inputs([row[0]], year, params, regions=[row])[row[0]]
 
 
 # ---------------------------------------------------------------- stored results

@@ -26,7 +26,14 @@ from schools.models import Region
 from . import jsonenc, rules
 from .formulas import STAGES, CountyData, compute_report
 from .models import CountyResult, IndicatorResult, RecomputeRun, RegionRollup, RuleSet, UnitResult
-from .selectors import counties_inputs, county_inputs, current_rule_set, latest_data_year, latest_data_years
+from .selectors import (
+    counties_inputs,
+    county_inputs,
+    current_rule_set,
+    latest_data_year,
+    latest_data_years,
+    recompute_context,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -226,12 +233,11 @@ def recompute_county(county_id: int, year: int | None = None, *, run: RecomputeR
     its indicator and unit rows. A failure anywhere leaves the previous results as they were. Returns the
     CountyResult, or None when the county has no data for that year (year None = the county's latest year of
     data)."""
-    county = Region.objects.get(pk=county_id, level=RegionLevel.COUNTY)
+    county, quality, basic = recompute_context(county_id)
     if year is None:
         year = latest_data_year(county_id)
         if year is None:
             return None
-    quality, basic = current_rule_set(rules.QUALITY_2017), current_rule_set(rules.BASIC_2012)
     data = county_inputs(county, year, quality.params)
     return _recompute_from(county_id, data, quality, basic, run)
 
