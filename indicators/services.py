@@ -110,9 +110,13 @@ _UNIT_COLUMNS = (
 )
 
 
-def _result_rows(result_id: int, report: dict[str, Any], school_ids: dict[str, int]) -> tuple[list, list]:
-    """The IndicatorResult and UnitResult rows of a report as plain tuples (columns as above)."""
+def _result_rows(
+    result_id: int, report: dict[str, Any], school_ids: dict[str, int], encode=None
+) -> tuple[list, list]:
+    """The IndicatorResult and UnitResult rows of a report as plain tuples (columns as above); encode, when
+    given, turns each unit's values and shortfalls into their stored text (JSON for a COPY)."""
     indicators, units = [], []
+    encode = encode or (lambda value: value)
     for standard in (rules.QUALITY_2017, rules.BASIC_2012):
         for stage in STAGES:
             block = report[standard][stage]
@@ -140,21 +144,19 @@ def _result_rows(result_id: int, report: dict[str, Any], school_ids: dict[str, i
                         standard,
                         stage,
                         school["students"],
-                        school["values"],
+                        encode(school["values"]),
                         school.get("met"),
                         school.get("pass"),
-                        school.get("shortfalls", {}),
+                        encode(school.get("shortfalls", {})),
                     )
                 )
     return indicators, units
 
 
 def _copy_rows(cursor, model, columns: Sequence[str], rows: list[tuple]) -> None:
-    """PostgreSQL COPY of plain rows. CSV: None is an empty unquoted field; dicts go as quoted JSON text."""
+    """PostgreSQL COPY of plain rows (JSON values already encoded). CSV: None is an empty unquoted field."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(
-        [jsonenc.dumps(v) if isinstance(v, dict) else v for v in row] for row in rows
-    )
+    csv.writer(buffer, lineterminator="\n").writerows(rows)
     buffer.seek(0)
     quote = connection.ops.quote_name
     table, names = quote(model._meta.db_table), ", ".join(quote(c) for c in columns)
@@ -165,14 +167,15 @@ def _write_rows(result: CountyResult, report: dict[str, Any], school_ids: dict[s
     """Insert the indicator and unit rows of a freshly stored CountyResult: one COPY per table on PostgreSQL
     (a county writes a few hundred rows; model instances and per-value adapters cost more than the database
     work), one bulk INSERT per table elsewhere."""
-    indicators, units = _result_rows(result.pk, report, school_ids)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             raw = getattr(cursor, "cursor", cursor)
             if hasattr(raw, "copy_expert"):  # psycopg2
+                indicators, units = _result_rows(result.pk, report, school_ids, jsonenc.dumps)
                 _copy_rows(raw, IndicatorResult, _INDICATOR_COLUMNS, indicators)
                 _copy_rows(raw, UnitResult, _UNIT_COLUMNS, units)
                 return
+    indicators, units = _result_rows(result.pk, report, school_ids)
     for model, columns, rows in (
         (IndicatorResult, _INDICATOR_COLUMNS, indicators),
         (UnitResult, _UNIT_COLUMNS, units),
@@ -198,23 +201,59 @@ def _store(
         report=report,
         **_verdict_columns(report),
     )
-    update_fields = [
-        f.name
-        for f in CountyResult._meta.concrete_fields
-        if not f.primary_key and not f.generated and f.name not in ("county", "year")
-    ]
     with transaction.atomic():
-        CountyResult.objects.bulk_create(
-            [result], update_conflicts=True, unique_fields=["county", "year"], update_fields=update_fields
-        )
-        with connection.cursor() as cursor:
-            for model in (IndicatorResult, UnitResult):
-                cursor.execute(
-                    f"DELETE FROM {connection.ops.quote_name(model._meta.db_table)} WHERE result_id = %s",
-                    [result.pk],
-                )
+        if connection.vendor == "postgresql":
+            _upsert_postgresql(result)
+        else:
+            CountyResult.objects.bulk_create(
+                [result],
+                update_conflicts=True,
+                unique_fields=["county", "year"],
+                update_fields=_UPDATE_FIELDS,
+            )
+        _delete_rows(result.pk)
         _write_rows(result, report, school_ids)
     return result
+
+
+_STORED_FIELDS = [f for f in CountyResult._meta.concrete_fields if not f.primary_key and not f.generated]
+_UPDATE_FIELDS = [f.name for f in _STORED_FIELDS if f.name not in ("county", "year")]
+
+
+def _upsert_postgresql(result: CountyResult) -> None:
+    """The CountyResult upsert of bulk_create(update_conflicts=True) as one plain statement (the ORM's compiling
+    costs about as much as the database's work for this one row); sets result.pk from RETURNING."""
+    quote = connection.ops.quote_name
+    columns = [f.column for f in _STORED_FIELDS]
+    unique = {CountyResult._meta.get_field(n).column for n in ("county", "year")}
+    sql = (
+        f"INSERT INTO {quote(CountyResult._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT ({', '.join(quote(c) for c in sorted(unique))}) DO UPDATE SET "
+        + ", ".join(f"{quote(c)} = EXCLUDED.{quote(c)}" for c in columns if c not in unique)
+        + f" RETURNING {quote(CountyResult._meta.pk.column)}"
+    )
+    params = [f.get_db_prep_save(f.pre_save(result, True), connection) for f in _STORED_FIELDS]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        result.pk = cursor.fetchone()[0]
+    result._state.adding, result._state.db = False, connection.alias
+
+
+def _delete_rows(result_id: int) -> None:
+    """Delete a result's indicator and unit rows (one statement on PostgreSQL)."""
+    quote = connection.ops.quote_name
+    indicator, unit = quote(IndicatorResult._meta.db_table), quote(UnitResult._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                f"WITH gone AS (DELETE FROM {indicator} WHERE result_id = %s) "
+                f"DELETE FROM {unit} WHERE result_id = %s",
+                [result_id, result_id],
+            )
+            return
+        for table in (indicator, unit):
+            cursor.execute(f"DELETE FROM {table} WHERE result_id = %s", [result_id])
 
 
 def _recompute_from(
