@@ -240,11 +240,19 @@ def counties_inputs(
             cursor.execute(sql, [*(extra_before or []), *ids_params, year, *(extra_after or [])])
             return cursor.fetchall()
 
+        # One county on PostgreSQL: the one-row-per-school tables are read through their (school, year) index
+        # for the county's schools; the planner's default (a hash join over the whole table, right for a batch)
+        # reads every school of the database.
+        by_school, by_school_params = "", []
+        if connection.vendor == "postgresql" and len(counties) == 1:
+            by_school = f" AND {{}}.school_id = ANY(ARRAY(SELECT id FROM {school} WHERE county_id IN {ids}))"
+            by_school_params = ids_params
         school_columns = ", ".join(f"y.{c}" for c in SCHOOL_YEAR_FIELDS)
         for r in rows(
             f"SELECT s.county_id, s.id, s.code, s.name, s.kind, s.urban_rural_code, s.ownership, s.boarding, "
             f"s.urban_quality_reference, {school_columns} FROM {sy} y JOIN {school} s ON s.id = y.school_id "
-            f"WHERE s.county_id IN {ids} AND y.year = %s ORDER BY s.code"
+            f"WHERE s.county_id IN {ids} AND y.year = %s{by_school.format('y')} ORDER BY s.code",
+            extra_after=by_school_params,
         ):
             item = dict(zip(_SCHOOL_KEYS, r[1:], strict=True))
             for key in _DECIMAL_SCHOOL_FIELDS:
@@ -288,7 +296,8 @@ def counties_inputs(
         for r in rows(
             f"SELECT s.county_id, s.code, f.public_funds, f.public_budget, f.training_funds "
             f"FROM {_table(Funding)} f JOIN {school} s ON s.id = f.school_id "
-            f"WHERE s.county_id IN {ids} AND f.year = %s"
+            f"WHERE s.county_id IN {ids} AND f.year = %s{by_school.format('f')}",
+            extra_after=by_school_params,
         ):
             counties[r[0]].funding[r[1]] = {
                 "public_funds": _float(r[2]),
