@@ -66,14 +66,27 @@ def _rule_set_from_row(row) -> RuleSet:
     return rule_set
 
 
-def recompute_context(county_id: int) -> tuple[tuple[int, str, str], RuleSet, RuleSet]:
+def recompute_context(
+    county_id: int, *, latest_year: bool = False
+) -> tuple[tuple[int, str, str], RuleSet, RuleSet, int | None]:
     """What one county's recompute needs before reading its inputs, in one plain-SQL round trip: the county's
-    (id, code, name) and the latest version of both rule sets (read afresh every time, so a revision is used by
-    the very next recompute). Raises Region.DoesNotExist when county_id is not a county."""
+    (id, code, name), the latest version of both rule sets (read afresh every time, so a revision is used by the
+    very next recompute) and, with latest_year, the county's latest year of school data (as latest_data_year;
+    otherwise None). Raises Region.DoesNotExist when county_id is not a county."""
     region, rule_set = _table(Region), _table(RuleSet)
+    year = "NULL"
+    if latest_year:
+        schools = f"SELECT s.id FROM {_table(School)} s WHERE s.county_id = r.id"
+        if (
+            connection.vendor == "postgresql"
+        ):  # through the (school, year) index, not a scan of every school-year
+            schools = f"ARRAY({schools})"
+            year = f"(SELECT MAX(y.year) FROM {_table(SchoolYear)} y WHERE y.school_id = ANY({schools}))"
+        else:
+            year = f"(SELECT MAX(y.year) FROM {_table(SchoolYear)} y WHERE y.school_id IN ({schools}))"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT r.id, r.code, r.name, rs.id, rs.code, rs.version, rs.name, rs.params FROM {region} r "
+            f"SELECT r.id, r.code, r.name, {year}, rs.id, rs.code, rs.version, rs.name, rs.params FROM {region} r "
             f"LEFT JOIN {rule_set} rs ON rs.code IN (%s, %s) AND rs.version = "
             f"(SELECT MAX(v.version) FROM {rule_set} v WHERE v.code = rs.code) "
             "WHERE r.id = %s AND r.level = %s",
@@ -82,10 +95,10 @@ def recompute_context(county_id: int) -> tuple[tuple[int, str, str], RuleSet, Ru
         rows = cursor.fetchall()
     if not rows:
         Region.objects.get(pk=county_id, level=RegionLevel.COUNTY)  # raises DoesNotExist, as the ORM words it
-    by_code = {r[4]: _rule_set_from_row(r[3:]) for r in rows if r[3] is not None}
+    by_code = {r[5]: _rule_set_from_row(r[4:]) for r in rows if r[4] is not None}
     quality = by_code.get(rules.QUALITY_2017) or current_rule_set(rules.QUALITY_2017)
     basic = by_code.get(rules.BASIC_2012) or current_rule_set(rules.BASIC_2012)
-    return rows[0][:3], quality, basic
+    return rows[0][:3], quality, basic, rows[0][3]
 
 
 def rule_set_versions(code: str):

@@ -30,7 +30,6 @@ from .selectors import (
     counties_inputs,
     county_inputs,
     current_rule_set,
-    latest_data_year,
     latest_data_years,
     recompute_context,
 )
@@ -272,9 +271,9 @@ def recompute_county(county_id: int, year: int | None = None, *, run: RecomputeR
     its indicator and unit rows. A failure anywhere leaves the previous results as they were. Returns the
     CountyResult, or None when the county has no data for that year (year None = the county's latest year of
     data)."""
-    county, quality, basic = recompute_context(county_id)
+    county, quality, basic, latest = recompute_context(county_id, latest_year=year is None)
     if year is None:
-        year = latest_data_year(county_id)
+        year = latest
         if year is None:
             return None
     data = county_inputs(county, year, quality.params)
