@@ -241,35 +241,53 @@ def school_year(request, code, year):
     )
 
 
-@login_required
-def school_classes(request, code, year):
+def _row_data(form) -> dict:
+    """A formset row's values for its service: without the formset's own id and DELETE fields."""
+    return {k: v for k, v in form.cleaned_data.items() if k not in ("id", "DELETE")}
+
+
+def _year_table(
+    request, code, year, *, formset_class, rows, prefix, save, delete, tab, template, saved_message
+):
+    """One school's table of rows for a year (classes, achievement): saved row by row through the services in one
+    transaction, read-only for readers."""
     _check_year(year)
     school, can_edit = _school_for(request, code)
-    formset = ClassFormSet(
-        request.POST or None, queryset=selectors.school_classes(school=school, year=year), prefix="classes"
-    )
+    formset = formset_class(request.POST or None, queryset=rows(school=school, year=year), prefix=prefix)
     if request.method == "POST" and formset.is_valid():
-
-        def save(form):
-            data = {k: v for k, v in form.cleaned_data.items() if k not in ("id", "DELETE")}
-            if form.instance.pk:
-                services.school_class_update(user=request.user, school_class=form.instance, **data)
-            else:
-                services.school_class_save(user=request.user, school=school, year=year, **data)
-
-        def delete(instance):
-            services.school_class_delete(user=request.user, school_class=instance)
-
-        if _save_rows(formset, save, delete):
-            messages.success(request, _("%(year)s学年班级已保存") % {"year": year})
-            return redirect("schools:school_classes", code=school.code, year=year)
+        if _save_rows(formset, lambda form: save(school, form), delete):
+            messages.success(request, saved_message % {"year": year})
+            return redirect(request.resolver_match.view_name, code=school.code, year=year)
     if not can_edit:
         formset.extra = 0
         for form in formset:
             make_read_only(form)
-    context = _year_context(school, year, can_edit, "classes")
+    context = _year_context(school, year, can_edit, tab)
     context["formset"] = formset
-    return render(request, "schools/school_classes.html", context)
+    return render(request, template, context)
+
+
+@login_required
+def school_classes(request, code, year):
+    def save(school, form):
+        if form.instance.pk:
+            services.school_class_update(user=request.user, school_class=form.instance, **_row_data(form))
+        else:
+            services.school_class_save(user=request.user, school=school, year=year, **_row_data(form))
+
+    return _year_table(
+        request,
+        code,
+        year,
+        formset_class=ClassFormSet,
+        rows=selectors.school_classes,
+        prefix="classes",
+        save=save,
+        delete=lambda instance: services.school_class_delete(user=request.user, school_class=instance),
+        tab="classes",
+        template="schools/school_classes.html",
+        saved_message=_("%(year)s学年班级已保存"),
+    )
 
 
 @login_required
@@ -290,32 +308,21 @@ def school_funding(request, code, year):
 
 @login_required
 def school_achievement(request, code, year):
-    _check_year(year)
-    school, can_edit = _school_for(request, code)
-    formset = AchievementFormSet(
-        request.POST or None,
-        queryset=selectors.school_achievements(school=school, year=year),
+    return _year_table(
+        request,
+        code,
+        year,
+        formset_class=AchievementFormSet,
+        rows=selectors.school_achievements,
         prefix="achievement",
+        save=lambda school, form: services.achievement_save(
+            user=request.user, school=school, year=year, **_row_data(form)
+        ),
+        delete=lambda instance: services.achievement_delete(user=request.user, achievement=instance),
+        tab="achievement",
+        template="schools/school_achievement.html",
+        saved_message=_("%(year)s学年学业质量已保存"),
     )
-    if request.method == "POST" and formset.is_valid():
-
-        def save(form):
-            data = {k: v for k, v in form.cleaned_data.items() if k not in ("id", "DELETE")}
-            services.achievement_save(user=request.user, school=school, year=year, **data)
-
-        def delete(instance):
-            services.achievement_delete(user=request.user, achievement=instance)
-
-        if _save_rows(formset, save, delete):
-            messages.success(request, _("%(year)s学年学业质量已保存") % {"year": year})
-            return redirect("schools:school_achievement", code=school.code, year=year)
-    if not can_edit:
-        formset.extra = 0
-        for form in formset:
-            make_read_only(form)
-    context = _year_context(school, year, can_edit, "achievement")
-    context["formset"] = formset
-    return render(request, "schools/school_achievement.html", context)
 
 
 # ---------------------------------------------------------------- counties
@@ -362,8 +369,7 @@ def county_year(request, code, year):
     if request.method == "POST" and form.is_valid() and formset.is_valid():
 
         def save(row):
-            data = {k: v for k, v in row.cleaned_data.items() if k not in ("id", "DELETE")}
-            services.monitoring_save(user=request.user, county=county, year=year, **data)
+            services.monitoring_save(user=request.user, county=county, year=year, **_row_data(row))
 
         def delete(instance):
             services.monitoring_delete(user=request.user, monitoring=instance)
