@@ -4,10 +4,12 @@ Administrators change any project; a county clerk creates and changes projects o
 sees; officials only read.
 """
 
+from collections.abc import Callable
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from accounts.scoping import can_edit_county
+from accounts.scoping import editable_counties
 from schools.models import Region, School
 
 from . import results
@@ -34,12 +36,18 @@ EDITABLE_FIELDS = (
 )
 
 
-def can_edit_project(user, *, county_id: int | None) -> bool:
+def project_edit_checker(user) -> Callable[[int | None], bool]:
+    """Whether the user may edit a project of a county, for many projects: the editable counties are read once."""
     if user is None or not user.is_authenticated:
-        return False
+        return lambda county_id: False
     if user.is_admin:
-        return True
-    return county_id is not None and can_edit_county(user, county_id)
+        return lambda county_id: True
+    editable = set(editable_counties(user).values_list("pk", flat=True))
+    return lambda county_id: county_id is not None and county_id in editable
+
+
+def can_edit_project(user, *, county_id: int | None) -> bool:
+    return project_edit_checker(user)(county_id)
 
 
 def can_create_project(user) -> bool:

@@ -26,16 +26,17 @@ def plan_list(request):
 def plan_detail(request, pk: int):
     plan = selectors.plan_get(user=request.user, pk=pk)
     projects = list(selectors.project_list(user=request.user).filter(plan=plan))
+    can_edit = services.project_edit_checker(request.user)
     for project in projects:
         project.overdue = selectors.is_overdue(project)
-        project.editable = services.can_edit_project(request.user, county_id=project.county_id)
+        project.editable = can_edit(project.county_id)
     tasks = []
     for task in plan.tasks.all():
         task.visible_projects = [p for p in projects if p.task_id == task.pk]
         tasks.append(task)
     loose_projects = [p for p in projects if p.task_id is None]
     boxes = []
-    for box in plan.boxes.all():
+    for box in plan.boxes.prefetch_related("projects"):
         box.visible_projects = [p for p in projects if p.box_id == box.pk]
         box.budget = selectors.box_budget(box)
         boxes.append(box)

@@ -206,3 +206,39 @@ def test_api_reports_target_status_from_stored_results(
     statuses = {t["indicator_code"]: t["status"] for t in plan["targets"]}
     assert statuses["urban_rural_degree_ratio"] == "met"
     assert len(plan["tasks"]) == 12
+
+
+def test_plan_page_queries_do_not_grow_with_its_projects(client, clerk, county, linyi):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(clerk)
+    url = reverse("plans:plan_detail", args=[linyi.pk])
+
+    def queries_with(projects: int) -> int:
+        Project.objects.filter(plan=linyi).delete()
+        for n in range(projects):
+            Project.objects.create(
+                plan=linyi, task=linyi.tasks.get(number=2), title=f"项目{n}", county=county
+            )
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(url).content.decode()
+        assert f"项目{projects - 1}" in page and "编辑" in page
+        return len(captured)
+
+    assert queries_with(8) == queries_with(2)
+
+
+def test_subei_page_reads_its_programme_boxes_in_a_constant_number_of_queries(client, admin_user):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(admin_user)
+    subei = Plan.objects.get(slug="subei-education-14th-five-year")
+    url = reverse("plans:plan_detail", args=[subei.pk])
+    client.get(url)  # warm anything cached per process
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    box_queries = [q["sql"] for q in captured if "plans_project" in q["sql"] and "box_id" in q["sql"]]
+    assert subei.boxes.count() >= 14
+    assert len(box_queries) <= 2
