@@ -47,15 +47,8 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from schools.models import (  # noqa: E402
-    Achievement,
-    CountyYear,
-    Funding,
-    Region,
-    School,
-    SchoolClass,
-    SchoolYear,
-)
+from core.models import Region  # noqa: E402
+from schools.models import Achievement, CountyYear, Funding, School, SchoolClass, SchoolYear  # noqa: E402
 from teachers.models import Teacher  # noqa: E402
 
 COUNTY_PROVINCE = "970000"

@@ -2,7 +2,7 @@
 
 `county_inputs` aggregates one county's data in the database (one GROUP BY per source, never a loop over model
 instances) into `formulas.CountyData`. The report readers return stored results only: nothing is recomputed on
-read. Callers that serve users must scope county ids through `accounts.scoping` first.
+read. Callers that serve users must scope county ids through `core.scoping` first.
 """
 
 from __future__ import annotations
@@ -15,14 +15,15 @@ from django.db import connection
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from schools.choices import BackboneLevel, Degree, RegionLevel, Title
+from core.choices import RegionLevel
+from core.models import Region
+from schools.choices import BackboneLevel, Degree, Title
 from schools.models import (
     Achievement,
     CountyYear,
     Declaration,
     Funding,
     Monitoring,
-    Region,
     School,
     SchoolClass,
     SchoolYear,

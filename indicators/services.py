@@ -20,8 +20,8 @@ from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
-from schools.choices import RegionLevel
-from schools.models import Region
+from core.choices import RegionLevel
+from core.models import Region
 
 from . import jsonenc, rules
 from .formulas import STAGES, CountyData, compute_report
@@ -477,6 +477,11 @@ def _flush() -> None:
     for county_id, year in pending:
         if cache.add(_debounce_key(county_id, year), True, timeout=delay + 300):
             recompute_task.apply_async((county_id, year), countdown=delay)
+
+
+def data_changed(county_ids: Iterable[int], year: int | None, *, user=None) -> None:
+    """The core.hooks listener: inputs of these counties changed in the current transaction."""
+    request_recompute(county_ids, year)
 
 
 def request_recompute(county_ids: Iterable[int], year: int | None = None) -> None:

@@ -9,8 +9,8 @@
 from celery import chord, shared_task
 from django.db import InterfaceError, OperationalError
 
-from schools.choices import RegionLevel
-from schools.models import Region
+from core.choices import RegionLevel
+from core.models import Region
 
 from . import services
 from .models import RecomputeRun

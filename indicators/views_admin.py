@@ -18,10 +18,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.scoping import can_edit_county, visible_counties
-from schools.choices import RegionLevel
-from schools.forms import apply_validation_error
-from schools.models import Region
+from core.choices import RegionLevel
+from core.forms import apply_validation_error
+from core.models import Region
+from core.scoping import can_edit_county, visible_counties
 
 from . import forms, rules, selectors, services
 from .models import RecomputeRun

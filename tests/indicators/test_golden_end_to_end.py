@@ -6,10 +6,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+from core.models import Region
 from indicators import selectors, services
-from schools.models import Region
-from schools.workbook import import_workbook
 from tests.indicators.golden import GOLDEN_XLSX, differences, expected_report
+from workbook.importer import import_workbook
 
 pytestmark = pytest.mark.django_db
 

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def report_url(code="371302"):
-    return reverse("indicators:county_report", args=[code])
+    return reverse("dashboards:county_report", args=[code])
 
 
 def recompute_url(code="371302"):

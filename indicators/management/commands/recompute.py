@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from core.choices import RegionLevel
+from core.models import Region
 from indicators import services
-from schools.choices import RegionLevel
-from schools.models import Region
 
 
 class Command(BaseCommand):
