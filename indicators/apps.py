@@ -11,6 +11,6 @@ class IndicatorsConfig(AppConfig):
     def ready(self) -> None:
         # Writes below this layer announce changed inputs through core.hooks; the engine answers with a recompute.
         # (services imports models, which Django allows only once the registry is ready: hence here.)
-        from . import services
+        from . import runs
 
-        hooks.on_data_changed(services.data_changed)
+        hooks.on_data_changed(runs.data_changed)

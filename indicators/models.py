@@ -1,6 +1,6 @@
 """Rule sets (versioned settings) and the stored results of the last recompute of each county and year.
 
-Results are written only by `services.recompute_county` (delete + insert in one transaction) and read only by
+Results are written only by `storage.store` (delete + insert in one transaction) and read only by
 `selectors`; nothing here is recomputed on read.
 """
 

@@ -18,7 +18,7 @@ from django.db import transaction
 from core.choices import RegionLevel
 from core.models import Region
 from core.scoping import editable_counties
-from indicators.services import request_recompute
+from indicators.runs import request_recompute
 from schools.models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
 from teachers.models import Teacher
 

@@ -5,7 +5,7 @@ import pytest
 from django.urls import reverse
 
 from core.models import Region
-from indicators import services
+from indicators import runs
 from tests.factories import UserFactory
 from tests.indicators.golden import GOLDEN_JSON, GOLDEN_XLSX
 from workbook.importer import import_workbook
@@ -18,7 +18,7 @@ def golden_county():
     result = import_workbook(GOLDEN_XLSX)
     assert result.ok, result.errors[:3]
     county = Region.objects.get(code="371399")
-    services.recompute_county(county.pk, 2024)
+    runs.recompute_county(county.pk, 2024)
     return county
 
 

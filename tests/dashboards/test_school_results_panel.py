@@ -3,7 +3,7 @@
 import pytest
 
 from core.models import Region
-from indicators import services
+from indicators import runs
 from tests.factories import SchoolFactory, UserFactory
 from tests.indicators.golden import GOLDEN_XLSX, expected_report
 from workbook.importer import import_workbook
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def golden_county():
     assert import_workbook(GOLDEN_XLSX).ok
     county = Region.objects.get(code="371399")
-    services.recompute_county(county.pk, 2024)
+    runs.recompute_county(county.pk, 2024)
     return county
 
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from core.models import Region
-from indicators import selectors, services
+from indicators import runs, selectors
 from tests.indicators.golden import GOLDEN_XLSX, differences, expected_report
 from workbook.importer import import_workbook
 
@@ -19,7 +19,7 @@ def golden_county():
     result = import_workbook(GOLDEN_XLSX)
     assert result.ok, result.errors[:3]
     county = Region.objects.get(code="371399")
-    services.recompute_county(county.pk, 2024)
+    runs.recompute_county(county.pk, 2024)
     return county
 
 

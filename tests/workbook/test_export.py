@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from core.models import Region
-from indicators import selectors, services
+from indicators import runs, selectors
 from schools.models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
 from teachers.models import Teacher
 from tests.factories import SchoolFactory, SchoolYearFactory, TeacherFactory
@@ -42,7 +42,7 @@ def test_export_then_import_into_an_empty_database_gives_identical_data(tmp_path
     assert import_workbook(GOLDEN).ok
     before = snapshot()
     county = Region.objects.get(code="371399")
-    services.recompute_county(county.pk, 2024)
+    runs.recompute_county(county.pk, 2024)
     report_before = comparable(selectors.county_report(county.pk, 2024))
     path = tmp_path / f"out.{suffix}"
     writer(path, [county.pk])
@@ -56,7 +56,7 @@ def test_export_then_import_into_an_empty_database_gives_identical_data(tmp_path
     assert result.ok, result.errors[:5]
     assert snapshot() == before
     county = Region.objects.get(code="371399")
-    services.recompute_county(county.pk, 2024)
+    runs.recompute_county(county.pk, 2024)
     assert comparable(selectors.county_report(county.pk, 2024)) == report_before
 
 
