@@ -28,7 +28,7 @@ from schools.models import (
 from teachers.models import Teacher
 
 from . import rules
-from .formulas import CountyData
+from .engine import CountyData
 from .models import RuleSet
 
 SCHOOL_YEAR_FIELDS = SchoolYear.FACT_FIELDS

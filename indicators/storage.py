@@ -13,7 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from . import jsonenc, rules
-from .formulas import STAGES
+from .engine import STAGES
 from .models import CountyResult, IndicatorResult, RuleSet, UnitResult
 
 logger = logging.getLogger(__name__)

@@ -8,7 +8,7 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-from indicators.formulas import (
+from indicators.engine import (
     CountyData,
     achievement_rates,
     basic_values,
@@ -101,7 +101,7 @@ def _published_2012_rows():
 
 @pytest.mark.parametrize("row", _published_2012_rows(), ids=lambda r: f"{r['county']}-{r['level']}")
 def test_published_2012_composite_is_the_mean_of_the_eight_cvs(row):
-    from indicators.formulas import mean_or_none
+    from indicators.engine import mean_or_none
 
     cvs = [float(row[f"cv_L{i}"]) for i in range(1, 9)]
     composite, published = mean_or_none(cvs), float(row["cv_composite_published"])
@@ -264,10 +264,10 @@ def test_school_meeting_five_fails_even_when_all_are_above_85_percent():
 def test_shortfalls_are_in_teachers_square_metres_and_rooms():
     values = {**T, "Q1": 4.0, "Q4": 4.0, "Q7": 2.0}
     out = shortfalls(values, T, 612)
-    assert out["Q1"]["missing"] == math.ceil(0.2 * 612 / 100)  # 2 teachers
-    assert out["Q4"]["missing"] == pytest.approx(0.5 * 612)
-    assert out["Q4"]["unit"] == "m²"
-    assert out["Q7"]["missing"] == 2
+    assert out["Q1"].missing == math.ceil(0.2 * 612 / 100)  # 2 teachers
+    assert out["Q4"].missing == pytest.approx(0.5 * 612)
+    assert out["Q4"].unit == "m²"
+    assert out["Q7"].missing == 2
     assert set(out) == {"Q1", "Q4", "Q7"}
 
 
@@ -283,8 +283,8 @@ def test_class_size_summary_pools_schools_and_gives_shares():
     a = class_size_counts([50, 40], 45)
     b = class_size_counts([56, 40], 45)
     s = class_size_summary([a, b], 45)
-    assert (s["classes"], s["over_limit"], s["large"], s["max"]) == (4, 2, 1, 56)
-    assert s["over_limit_share"] == 0.5 and s["large_share"] == 0.25
+    assert (s.classes, s.over_limit, s.large, s.max) == (4, 2, 1, 56)
+    assert s.over_limit_share == 0.5 and s.large_share == 0.25
 
 
 # ---------------------------------------------------------------- urban-rural ratio
@@ -297,14 +297,14 @@ def test_degree_ratio_pools_urban_and_rural_codes():
         "220": {"full_time": 50, "bachelor_plus": 30},
     }
     r = degree_ratio(groups, ["111", "112"], ["121", "122", "123", "210", "220"])
-    assert r["ratio"] == pytest.approx(0.9 / 0.7)
+    assert r.ratio == pytest.approx(0.9 / 0.7)
     # 0.9 / 1.05 * 100 = 85.71 → 86 rural teachers with 本科, 70 today
     assert rural_teachers_needed(r, 1.05) == 16
 
 
 def test_degree_ratio_is_null_without_rural_teachers():
     r = degree_ratio({"111": {"full_time": 10, "bachelor_plus": 9}}, ["111"], ["220"])
-    assert r["ratio"] is None
+    assert r.ratio is None
     assert rural_teachers_needed(r, 1.05) is None
 
 
@@ -319,19 +319,19 @@ def test_achievement_rate_against_urban_quality_schools():
         {"code": "D", "tested": 100, "mean": 85, "reference": False},
     ]
     r = achievement_rates(rows)
-    assert r["reference_mean"] == pytest.approx(82.5)
-    c, d = r["schools"]
-    assert c["rate_vs_urban_quality"] == pytest.approx(12.5 / 82.5)
-    assert c["pass"] is False  # 0.1515 ≥ 0.15
-    assert d["rate_vs_urban_quality"] < 0 and d["pass"] is True
+    assert r.reference_mean == pytest.approx(82.5)
+    c, d = r.schools
+    assert c.rate_vs_urban_quality == pytest.approx(12.5 / 82.5)
+    assert c.passed is False  # 0.1515 ≥ 0.15
+    assert d.rate_vs_urban_quality < 0 and d.passed is True
     _, _, cv = weighted_cv([90, 80, 70, 85], [100, 300, 200, 100])
-    assert r["inter_school_difference_rate"] == pytest.approx(cv)
+    assert r.inter_school_difference_rate == pytest.approx(cv)
 
 
 def test_achievement_rate_is_null_without_reference_schools():
     r = achievement_rates([{"code": "C", "tested": 10, "mean": 70, "reference": False}])
-    assert r["reference_mean"] is None
-    assert r["schools"][0]["rate_vs_urban_quality"] is None
+    assert r.reference_mean is None
+    assert r.schools[0].rate_vs_urban_quality is None
 
 
 # ---------------------------------------------------------------- funding
@@ -368,24 +368,24 @@ def test_missing_county_inputs_make_parts_incomplete_never_pass():
     report = compute_report(
         _minimal_county(teachers={("1", "primary"): teachers, ("2", "primary"): teachers}), Q17, B12
     )
-    verdict = report["quality_2017"]["verdict"]
-    assert verdict["quality"] == "incomplete"
-    assert verdict["recognition"] == "incomplete"
-    assert verdict["resource"] == "incomplete"  # teachers suffice, areas not reported
-    assert report["quality_2017"]["pass"] is None
+    verdict = report.verdict
+    assert verdict.parts["quality"] == "incomplete"
+    assert verdict.parts["recognition"] == "incomplete"
+    assert verdict.parts["resource"] == "incomplete"  # teachers suffice, areas not reported
+    assert verdict.passed is None
 
 
 def test_a_known_failure_beats_a_missing_input():
     report = compute_report(_minimal_county(county_year={"recognition": 80}), Q17, B12)
-    assert report["quality_2017"]["verdict"]["recognition"] == "fail"
-    assert report["quality_2017"]["recognition"]["S1"]["value"] == 80
+    assert report.verdict.parts["recognition"] == "fail"
+    assert report.quality_2017.recognition["S1"].value == 80
 
 
 def test_teacher_training_unreported_for_some_is_incomplete_but_a_known_gap_fails():
     def g9(trained, reported, full_time=10):
         t = {"full_time": full_time, "trained": trained, "training_reported": reported}
         data = _minimal_county(teachers={("1", "primary"): t})
-        return compute_report(data, Q17, B12)["quality_2017"]["government"]["G9"]["pass"]
+        return compute_report(data, Q17, B12).quality_2017.government["G9"].passed
 
     assert g9(trained=8, reported=8) is None
     assert g9(trained=8, reported=9) is False
@@ -407,5 +407,5 @@ def test_a_county_without_junior_units_is_judged_on_its_primary_units():
         teachers={("1", "primary"): teachers, ("2", "primary"): teachers},
     )
     report = compute_report(data, Q17, B12)
-    assert report["quality_2017"]["junior"]["units"] == 0
-    assert report["quality_2017"]["verdict"]["resource"] == "pass"
+    assert report.quality_2017.stages["junior"].units == 0
+    assert report.verdict.parts["resource"] == "pass"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-from indicators.formulas import CountyData, class_size_counts
+from indicators.engine import CountyData, class_size_counts
 
 KINDS = {
     "小学": "primary",
