@@ -15,152 +15,60 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .labels import INDICATOR_LABELS, STAGE_LABELS
+from .engine import TABLE
+from .presenter import labels as L
 
-# ---------------------------------------------------------------- Chinese names of the settings
+# The settings' bounds, words and sections come from the engine table's parameter schema (each item declares
+# the settings it reads); their names come from the presenter's labels.
 
-PARAM_LABELS = {
-    "split_weights": "学段分摊权重",
-    "teaching_area_excludes_indoor_sports": "教学及辅助用房面积不含室内体育用房",
-    "exclude_teaching_points_below": "在校生少于此数的教学点不纳入计算（空 = 全部纳入）",
-    "include_private": "纳入民办学校",
-    "thresholds": "资源配置指标标准值",
-    "cv_limits": "差异系数上限",
-    "composite_cv_limits": "综合差异系数上限",
-    "school_min_met": "学校达标需达到的指标项数（共7项）",
-    "school_floor": "每项指标达标学校比例下限",
-    "music_room_area": "音乐专用教室面积（m²）",
-    "art_room_area": "美术专用教室面积（m²）",
-    "classes_per_special_room": "每间音乐/美术教室对应的班级数",
-    "school_size_limits": "学校规模上限（人）",
-    "class_limits": "标准班额（人）",
-    "large_class": "大班额（人及以上）",
-    "super_large_class": "超大班额（人及以上）",
-    "funding_rates": "生均公用经费基准定额",
-    "training_hours": "教师5年培训学时",
-    "training_share": "完成培训学时的教师比例",
-    "rotation_share": "交流轮岗教师比例",
-    "rotation_backbone_share": "交流轮岗教师中骨干教师比例",
-    "certified_share": "教师持证上岗比例",
-    "urban_nearby": "城区就近划片入学比例（%）",
-    "town_nearby": "镇区就近划片入学比例（%）",
-    "quota_allocation": "优质高中招生名额分配比例（%）",
-    "migrant_public": "随迁子女在公办学校或政府购买学位就读比例（%）",
-    "junior_retention": "初中三年巩固率（%）",
-    "disabled_enrolment": "残疾儿童少年入学率（%）",
-    "training_budget_share": "教师培训经费占公用经费比例",
-    "monitoring_min_level": "国家质量监测最低等级",
-    "difference_rate_limit": "校际差异率上限",
-    "recognition": "社会认可度（%）",
-    "degree_ratio_target": "城乡本科学历教师比例之比上限",
-    "urban_codes": "城镇学校的城乡分类代码",
-    "rural_codes": "乡村学校的城乡分类代码",
-    "alternative_urban_codes": "备选口径：城镇学校的城乡分类代码",
-    "alternative_rural_codes": "备选口径：乡村学校的城乡分类代码",
-    "staffing_standard": "编制标准（学生数/教职工）",
-    "staff_split": "教职工在学段间的分摊方式",
-}
-SUB_LABELS = {
-    **STAGE_LABELS,
-    "senior": "高中",
-    "complete_secondary": "完全中学",
-    "nine_year": "九年一贯制学校",
-    "twelve_year": "十二年一贯制学校",
-    "east_provinces": "东部省份（行政区划代码前两位）",
-    "schedule": "分年度定额",
-    "from_year": "起始年度",
-    "east": "东部",
-    "central_west": "中西部",
-    "boarder_supplement": "寄宿生补助（元/生）",
-    "small_school_floor": "不足100人的学校按此人数拨付",
-    "special_education": "特殊教育学校生均公用经费（元）",
-}
-VALUE_LABELS = {"enrolment": "按在校生数"}
-SECTIONS = [
-    (
-        "计算单位",
-        [
-            "exclude_teaching_points_below",
-            "include_private",
-            "split_weights",
-            "teaching_area_excludes_indoor_sports",
-        ],
-    ),
-    ("资源配置", ["thresholds", "cv_limits", "school_min_met", "school_floor", "composite_cv_limits"]),
-    (
-        "政府保障程度",
-        [
-            "music_room_area",
-            "art_room_area",
-            "classes_per_special_room",
-            "school_size_limits",
-            "class_limits",
-            "large_class",
-            "super_large_class",
-            "funding_rates",
-            "training_hours",
-            "training_share",
-            "rotation_share",
-            "rotation_backbone_share",
-            "certified_share",
-            "urban_nearby",
-            "town_nearby",
-            "quota_allocation",
-            "migrant_public",
-        ],
-    ),
-    (
-        "教育质量与社会认可度",
-        [
-            "junior_retention",
-            "disabled_enrolment",
-            "training_budget_share",
-            "monitoring_min_level",
-            "difference_rate_limit",
-            "recognition",
-        ],
-    ),
-    (
-        "城乡分组",
-        [
-            "degree_ratio_target",
-            "urban_codes",
-            "rural_codes",
-            "alternative_urban_codes",
-            "alternative_rural_codes",
-        ],
-    ),
-    ("编制", ["staffing_standard", "staff_split"]),
-]
 
-# value ranges by top-level setting (numbers are never negative)
-FRACTIONS = {
-    "cv_limits",
-    "composite_cv_limits",
-    "school_floor",
-    "training_share",
-    "rotation_share",
-    "rotation_backbone_share",
-    "certified_share",
-    "training_budget_share",
-    "difference_rate_limit",
-}
-PERCENTS = {
-    "urban_nearby",
-    "town_nearby",
-    "quota_allocation",
-    "migrant_public",
-    "junior_retention",
-    "disabled_enrolment",
-    "recognition",
-}
-MAXIMUM = {"school_min_met": 7, **dict.fromkeys(FRACTIONS, 1), **dict.fromkeys(PERCENTS, 100)}
-NULLABLE = {"exclude_teaching_points_below"}
-# a setting that may take a word instead of its usual value, and the usual value's shape
-ALTERNATIVE_WORDS = {"split_weights": {"enrolment"}, "staff_split": {"enrolment"}}
-SHAPES = {"split_weights": {"primary": 1.0, "junior": 1.1, "senior": 1.32}}
-# edited as one small JSON box in the form (a dict of weights, or the word "enrolment")
-JSON_SETTINGS = {"split_weights"}
+def _params() -> dict[str, Any]:
+    return {p.key: p for p in TABLE.params()}
+
+
+def sections() -> list[tuple[str, list[str]]]:
+    """(section title, settings) in the order of the rule-set page."""
+    by_section: dict[str, list[str]] = {}
+    for param in TABLE.params():
+        by_section.setdefault(param.section, []).append(param.key)
+    order = list(L.PARAM_SECTIONS)
+    return [
+        (str(L.PARAM_SECTIONS.get(section, L.PARAM_SECTIONS["other"])), keys)
+        for section, keys in sorted(
+            by_section.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else len(order)
+        )
+    ]
+
+
+def maximum(top: str) -> float | None:
+    param = _params().get(top)
+    return None if param is None else param.bound()
+
+
+def nullable(top: str) -> bool:
+    param = _params().get(top)
+    return param is not None and param.nullable
+
+
+def words(top: str) -> frozenset[str]:
+    param = _params().get(top)
+    return frozenset() if param is None else param.words
+
+
+def usual_shape(top: str) -> Any:
+    """The value a setting that holds a word (split weights: "enrolment") has otherwise: its default."""
+    param = _params().get(top)
+    if param is None or param.kind != "weights":
+        return None
+    standard = next(iter(param.defaults))
+    return param.default(standard)
+
+
+def edited_as_json(top: str) -> bool:
+    """A small mapping edited as one JSON box (the split weights, or the word "enrolment")."""
+    param = _params().get(top)
+    return param is not None and param.kind == "weights"
+
 
 Path = tuple[Any, ...]
 
@@ -169,29 +77,25 @@ def path_label(path: Path) -> str:
     parts = []
     for i, key in enumerate(path):
         if isinstance(key, int):
-            parts.append(f"第{key + 1}项")
+            parts.append(str(L.NTH % {"n": key + 1}))
         elif i == 0:
-            parts.append(PARAM_LABELS.get(key, key))
-        elif key in INDICATOR_LABELS and path[0] == "thresholds":
-            parts.append(f"{key} {INDICATOR_LABELS[key]}")
+            parts.append(str(L.PARAMS.get(key, key)))
+        elif key in L.INDICATORS and path[0] == "thresholds":
+            parts.append(f"{key} {L.INDICATORS[key]}")
         else:
-            parts.append(SUB_LABELS.get(key, key))
+            parts.append(str(L.PARAM_PARTS.get(key, key)))
     return " · ".join(parts)
 
 
 def format_value(value: Any) -> str:
-    if value is None:
-        return "不设"
-    if value is True:
-        return "是"
-    if value is False:
-        return "否"
+    if value is None or value is True or value is False:
+        return str(L.PARAM_VALUES[value])
     if isinstance(value, float) and value.is_integer():
         return str(int(value)) if abs(value) >= 1000 else f"{value:g}"
     if isinstance(value, list):
-        return "、".join(format_value(v) for v in value) if value else "（无）"
+        return "、".join(format_value(v) for v in value) if value else str(L.PARAM_VALUES["empty"])
     if isinstance(value, str):
-        return VALUE_LABELS.get(value, value)
+        return str(L.PARAM_WORDS.get(value, value))
     return str(value)
 
 
@@ -216,9 +120,12 @@ def flatten(params: Any, prefix: Path = ()) -> dict[Path, Any]:
 
 def describe(params: dict[str, Any]) -> list[dict[str, Any]]:
     """The params as sections of readable rows (label, value) for the detail page."""
-    listed = {key for _, keys in SECTIONS for key in keys}
-    sections = []
-    for title, keys in [*SECTIONS, ("其他", [k for k in params if k not in listed])]:
+    listed = {key for _, keys in sections() for key in keys}
+    out = []
+    for title, keys in [
+        *sections(),
+        (str(L.PARAM_SECTIONS["other"]), [k for k in params if k not in listed]),
+    ]:
         rows = []
         for key in keys:
             if key not in params:
@@ -228,8 +135,8 @@ def describe(params: dict[str, Any]) -> list[dict[str, Any]]:
                     {"key": ".".join(map(str, path)), "label": path_label(path), "value": format_value(value)}
                 )
         if rows:
-            sections.append({"title": title, "rows": rows})
-    return sections
+            out.append({"title": title, "rows": rows})
+    return out
 
 
 def diff(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, Any]]:
@@ -260,11 +167,11 @@ def check_params(current: Any, new: Any, path: Path = ()) -> list[str]:
     values) or the allowed ranges; empty when the revision may be saved."""
     name = f"“{path_label(path)}”" if path else "参数"
     top = path[0] if path else None
-    if len(path) == 1 and top in ALTERNATIVE_WORDS:
-        if isinstance(new, str) and new in ALTERNATIVE_WORDS[top]:
+    if len(path) == 1 and words(top):
+        if isinstance(new, str) and new in words(top):
             return []
-        if isinstance(current, str) and top in SHAPES:  # a word now, the usual value again
-            current = SHAPES[top]
+        if isinstance(current, str) and usual_shape(top) is not None:  # a word now, the usual value again
+            current = usual_shape(top)
     if isinstance(current, dict):
         if not isinstance(new, dict):
             return [f"{name}应为一组设置（JSON 对象）"]
@@ -284,23 +191,24 @@ def check_params(current: Any, new: Any, path: Path = ()) -> list[str]:
             errors += check_params(current[0], item, (*path, i))
         return errors
     if new is None:
-        return [] if current is None or top in NULLABLE else [f"{name}不能为空"]
+        return [] if current is None or nullable(top) else [f"{name}不能为空"]
     if current is None or _is_number(current):
         if not _is_number(new):
             return [f"{name}应为数字"]
         if new < 0:
             return [f"{name}不能为负数"]
-        if top in MAXIMUM and new > MAXIMUM[top]:
-            return [f"{name}不能大于 {MAXIMUM[top]}"]
+        bound = maximum(top)
+        if bound is not None and new > bound:
+            return [f"{name}不能大于 {bound:g}"]
         return []
     if isinstance(current, bool):
         return [] if isinstance(new, bool) else [f"{name}应为 true 或 false（是/否）"]
     if isinstance(current, str):
         if not isinstance(new, str) or not new.strip():
             return [f"{name}应为非空文字"]
-        words = ALTERNATIVE_WORDS.get(top)
-        if words and new not in words:
-            return [f"{name}只能为：{'、'.join(sorted(words))}"]
+        allowed = words(top)
+        if allowed and new not in allowed:
+            return [f"{name}只能为：{'、'.join(sorted(allowed))}"]
         return []
     return []
 
@@ -339,8 +247,11 @@ class RuleSetForm(forms.Form):
         self.current = params
         self.paths: dict[str, tuple[Path, str]] = {}
         self.sections: list[dict[str, Any]] = []
-        listed = {key for _, keys in SECTIONS for key in keys}
-        for title, keys in [*SECTIONS, ("其他", [k for k in params if k not in listed])]:
+        listed = {key for _, keys in sections() for key in keys}
+        for title, keys in [
+            *sections(),
+            (str(L.PARAM_SECTIONS["other"]), [k for k in params if k not in listed]),
+        ]:
             names = []
             for key in keys:
                 if key not in params:
@@ -359,7 +270,7 @@ class RuleSetForm(forms.Form):
         return [{"title": s["title"], "fields": [self[n] for n in s["names"]]} for s in self.sections]
 
     def _leaves(self, value, path):
-        if path[0] in JSON_SETTINGS or (isinstance(value, list) and not _is_scalar_list(value)):
+        if edited_as_json(path[0]) or (isinstance(value, list) and not _is_scalar_list(value)):
             yield path, value, "json"
         elif isinstance(value, dict):
             for key, item in value.items():
@@ -379,18 +290,18 @@ class RuleSetForm(forms.Form):
         if kind == "bool":
             return forms.BooleanField(label=label, required=False, initial=value)
         if kind == "number":
-            nullable = value is None or top in NULLABLE
+            bound = maximum(top)
             return forms.FloatField(
                 label=label,
-                required=not nullable,
+                required=not (value is None or nullable(top)),
                 initial=value,
                 min_value=0,
-                max_value=MAXIMUM.get(top),
+                max_value=bound,
                 error_messages={
                     "required": f"请填写“{label}”。",
                     "invalid": f"“{label}”应为数字。",
                     "min_value": f"“{label}”不能为负数。",
-                    "max_value": f"“{label}”不能大于 {MAXIMUM.get(top)}。",
+                    "max_value": f"“{label}”不能大于 {bound:g}。" if bound is not None else "",
                 },
                 widget=forms.NumberInput(attrs={"step": "any"}),
             )

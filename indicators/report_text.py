@@ -1,104 +1,151 @@
-"""The county report as readable Chinese text (manage.py balance_report --format text), from the stored JSON."""
+"""The county report as readable text (manage.py balance_report --format text), laid out from the presenter's view
+of the stored report: the same words, precision and pass marks as the report page."""
 
-from typing import Any
+from __future__ import annotations
 
-from .labels import INDICATOR_LABELS, PART_LABELS, STAGE_LABELS, VERDICT_LABELS, item_summary
-
-
-def _item(code: str) -> str:
-    return f"{code} {INDICATOR_LABELS[code]}" if code in INDICATOR_LABELS else code
-
-
-def _n(value, digits=3) -> str:
-    return "—" if value is None else f"{value:,.{digits}f}"
+from .presenter import ReportView, present
+from .presenter import labels as L
+from .report.model import Report
 
 
-def _mark(value) -> str:
-    return {True: "达标", False: "未达标", None: "无法判定"}[value]
-
-
-def _failing_resource(q: dict[str, Any]) -> str:
+def _failing_resource(view: ReportView) -> str:
     """Resource failures grouped by stage: CVs over the limit by code, failing schools by count."""
     parts = []
-    for stage in ("primary", "junior"):
-        cvs = [code for code, ind in q[stage]["indicators"].items() if ind["cv_pass"] is False]
-        schools = sum(1 for s in q[stage]["schools"] if s["pass"] is False)
+    for stage in view.resource:
+        cvs = [row.code for row in stage.indicators if row.failing]
         if cvs:
-            parts.append(f"{STAGE_LABELS[stage]}差异系数 {'、'.join(cvs)}")
-        if schools:
-            parts.append(f"{STAGE_LABELS[stage]}{schools}所学校")
+            parts.append(str(L.TEXT["stage_cvs"] % {"stage": stage.label, "codes": "、".join(cvs)}))
+        n = len(stage.failing_schools)
+        if n:
+            parts.append(str(L.TEXT["stage_schools"] % {"stage": stage.label, "n": n}))
     return "、".join(parts)
 
 
-def render(report: dict[str, Any]) -> str:
-    county, q, b = report["county"], report["quality_2017"], report["basic_2012"]
-    rs = report.get("rule_set", {})
+def _failing_items(view: ReportView, part: str) -> str:
+    return "；".join(f"{row.code} {row.label}" for row in view.items(part) if row.mark.status == "fail")
+
+
+def render(report: Report, names: dict[str, str] | None = None) -> str:
+    """names: school code → name of the county's schools (see presenter.present)."""
+    view = present(report, names)
+    stamp = report.stamp
     lines = [
-        f"{county['name']}（{county['code']}）{report['year']}学年 义务教育均衡发展监测报告",
-        f"计算时间：{report.get('computed_at', '—')}　规则：{rs.get('code', '—')} 第{rs.get('version', '—')}版",
+        str(L.TEXT["title"] % {"county": view.county_name, "code": view.county_code, "year": view.year}),
+        str(
+            L.TEXT["stamp"]
+            % {
+                "at": stamp.computed_at if stamp else "—",
+                "rule_set": L.STANDARDS.get(stamp.rule_set.code, stamp.rule_set.code) if stamp else "—",
+                "version": stamp.rule_set.version if stamp else "—",
+            }
+        ),
         "",
-        "一、优质均衡（2017）结论",
+        str(L.TEXT["verdict_heading"]),
     ]
-    parts = PART_LABELS
-    for key, label in parts.items():
-        failing = (
-            _failing_resource(q)
-            if key == "resource"
-            else "；".join(_item(c) for c in q.get("failing_items", {}).get(key) or [])
-        )
-        extra = f"（未达标项：{failing}）" if failing else ""
-        lines.append(f"  {label}：{VERDICT_LABELS[q['verdict'][key]]}{extra}")
-    for stage in ("primary", "junior"):
-        block = q[stage]
-        lines += ["", f"二、资源配置 — {STAGE_LABELS[stage]}（计算单位 {block['units']} 个）"]
-        for code, ind in block["indicators"].items():
+    for part in view.parts:
+        failing = _failing_resource(view) if part.key == "resource" else _failing_items(view, part.key)
+        extra = str(L.TEXT["failing_suffix"] % {"items": failing}) if failing else ""
+        lines.append("  " + str(L.TEXT["part_line"] % {"part": part.label, "verdict": part.mark}) + extra)
+    for stage in view.resource:
+        lines += ["", str(L.TEXT["resource_heading"] % {"stage": stage.label, "units": stage.units})]
+        for row in stage.indicators:
             lines.append(
-                f"  {code} {INDICATOR_LABELS[code]}：均值 {_n(ind['mean'])}（标准 {_n(ind['threshold'], 1)}），"
-                f"差异系数 {_n(ind['cv'])}（上限 {_n(ind['cv_limit'], 2)}，{_mark(ind['cv_pass'])}）"
+                "  "
+                + str(
+                    L.TEXT["indicator_line"]
+                    % {
+                        "code": row.code,
+                        "label": row.label,
+                        "mean": row.mean,
+                        "threshold": row.threshold,
+                        "cv": row.cv,
+                        "limit": row.limit,
+                        "mark": row.mark,
+                    }
+                )
             )
-        lines.append(f"  综合差异系数（仅供参考）：{_n(block['composite_cv'])}")
-        lines.append(f"  达标学校：{block['schools_passing']} / {len(block['schools'])}")
-        for school in block["schools"]:
-            if school["pass"] is True:
+        lines.append("  " + str(L.TEXT["composite_line"] % {"value": stage.composite_cv}))
+        lines.append(
+            "  "
+            + str(L.TEXT["schools_line"] % {"passing": stage.schools_passing, "total": len(stage.schools)})
+        )
+        for school in stage.schools:
+            if school.mark.status == "pass":
                 continue
             gaps = "；".join(
-                f"{k} 还差 {_n(s['missing'], 0 if s['unit'] in ('人', '间') else 1)} {s['unit']}"
-                for k, s in school["shortfalls"].items()
+                str(L.TEXT["gap"] % {"code": g.code, "missing": g.missing_text, "unit": g.unit})
+                for g in school.shortfalls
             )
-            lines.append(f"    · {school['name'] or school['code']}：{school['met']}项达标。{gaps}")
-    lines += ["", "三、基本均衡（2012）综合差异系数"]
-    for stage in ("primary", "junior"):
-        block = b[stage]
+            lines.append(
+                "    · "
+                + str(L.TEXT["school_line"] % {"school": school.name, "met": school.met, "gaps": gaps})
+            )
+    lines += ["", str(L.TEXT["basic_heading"])]
+    for basic in view.basic:
         lines.append(
-            f"  {STAGE_LABELS[stage]}：{_n(block['composite_cv'])}（上限 {_n(block['limit'], 2)}，{_mark(block['pass'])}）"
+            "  "
+            + str(
+                L.TEXT["basic_line"]
+                % {
+                    "stage": basic.label,
+                    "value": basic.composite_cv,
+                    "limit": basic.limit,
+                    "mark": basic.mark,
+                }
+            )
         )
-    lines += ["", "四、班额"]
-    for stage in ("primary", "junior"):
-        c = report["class_size"][stage]
+    lines += ["", str(L.TEXT["class_heading"])]
+    for c in view.class_size:
         lines.append(
-            f"  {STAGE_LABELS[stage]}：{c['classes']} 个班，超过 {c['limit']} 人 {c['over_limit']} 个，"
-            f"大班额 {c['large']} 个，超大班额 {c['super_large']} 个，最大班额 {c['max'] or '—'} 人"
+            "  "
+            + str(
+                L.TEXT["class_line"]
+                % {
+                    "stage": c.label,
+                    "classes": c.classes,
+                    "limit": c.limit,
+                    "over": c.over_limit,
+                    "large": c.large,
+                    "super": c.super_large,
+                    "max": c.max or "—",
+                }
+            )
         )
-    ur = report["urban_rural_degree_ratio"]
+    ratio = view.ratio
     lines += [
         "",
-        "五、城乡专任教师本科以上学历比例",
-        f"  城区 {_n(ur['urban_share'])}，乡村 {_n(ur['rural_share'])}，比值 {_n(ur['ratio'])}"
-        f"（目标 ≤ {ur['target']}，{_mark(ur['pass'])}）；还需乡村本科教师 {ur['rural_teachers_needed'] or 0} 人",
+        str(L.TEXT["ratio_heading"]),
+        "  "
+        + str(
+            L.TEXT["ratio_line"]
+            % {
+                "urban": ratio.urban_share,
+                "rural": ratio.rural_share,
+                "ratio": ratio.ratio,
+                "target": ratio.target,
+                "mark": ratio.mark,
+                "needed": ratio.rural_teachers_needed or 0,
+            }
+        ),
     ]
-    lines += ["", "六、政府保障程度、教育质量、社会认可度（逐项）"]
+    lines += ["", str(L.TEXT["items_heading"])]
     for part in ("government", "quality", "recognition"):
-        for code, item in (q.get(part) or {}).items():
-            summary = item_summary(code, item)
-            lines.append(
-                f"  {_item(code)}：{_mark(item.get('pass'))}" + (f"（{summary}）" if summary else "")
+        for row in view.items(part):
+            line = str(L.TEXT["item_line"] % {"item": f"{row.code} {row.label}", "mark": row.mark})
+            lines.append("  " + line + (f"（{row.summary}）" if row.summary else ""))
+    lines += ["", str(L.TEXT["achievement_heading"])]
+    for a in view.achievement:
+        lines.append(
+            "  "
+            + str(
+                L.TEXT["achievement_line"]
+                % {
+                    "stage": a.stage_label,
+                    "subject": a.subject,
+                    "rate": a.rate,
+                    "limit": a.limit,
+                    "n": a.failing,
+                }
             )
-    lines += ["", "七、学业水平差异率（本系统估算）"]
-    for stage in ("primary", "junior"):
-        for subject, a in report["achievement"].get(stage, {}).items():
-            failing = sum(1 for s in a["schools"] if s["pass"] is False)
-            lines.append(
-                f"  {STAGE_LABELS[stage]}{subject}：校际差异率 {_n(a['inter_school_difference_rate'])}，"
-                f"与城区优质学校差异率 ≥ 0.15 的学校 {failing} 所"
-            )
+        )
     return "\n".join(lines) + "\n"

@@ -12,13 +12,12 @@ from typing import Any
 from django.db.models import Count, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from schools.models import (
-    SchoolYear,
-)
+from schools.models import School, SchoolYear
 
 from . import rules
 from .inputs import current_rule_set
 from .models import CountyResult, IndicatorResult, RecomputeRun, RegionRollup, RuleSet, UnitResult
+from .report.model import Report, RuleSetRef, Stamp, read_achievement, worst_rate_vs_urban_quality
 
 # ---------------------------------------------------------------- rule sets
 
@@ -66,14 +65,12 @@ def runs_touching(county_ids: Iterable[int] | None, user=None):
     return runs.filter(condition)
 
 
-def _with_stamp(result: CountyResult) -> dict[str, Any]:
-    report = dict(result.report)
-    report["computed_at"] = timezone.localtime(result.computed_at).isoformat()
-    report["rule_set"] = {"code": result.rule_set.code, "version": result.rule_set.version}
-    report["rule_sets"] = [
-        {"code": rs.code, "version": rs.version} for rs in (result.rule_set, result.basic_rule_set)
-    ]
-    return report
+def _stamp(result: CountyResult) -> Stamp:
+    return Stamp(
+        computed_at=timezone.localtime(result.computed_at).isoformat(),
+        rule_set=RuleSetRef(result.rule_set.code, result.rule_set.version),
+        rule_sets=tuple(RuleSetRef(rs.code, rs.version) for rs in (result.rule_set, result.basic_rule_set)),
+    )
 
 
 def latest_result_year(county_id: int) -> int | None:
@@ -89,10 +86,24 @@ def county_result(county_id: int, year: int | None = None) -> CountyResult | Non
     return qs.filter(year=year).first()
 
 
-def county_report(county_id: int, year: int | None = None) -> dict[str, Any] | None:
-    """The stored report of a county (year None = latest stored), stamped with computed_at and rule set."""
+def report(county_id: int, year: int | None = None) -> Report | None:
+    """The stored report of a county (year None = latest stored) as the typed model, stamped with when and under
+    which rule sets it was computed."""
     result = county_result(county_id, year)
-    return None if result is None else _with_stamp(result)
+    return None if result is None else Report.from_json(result.report).stamped(_stamp(result))
+
+
+def school_names(county_id: int) -> dict[str, str]:
+    """School code → name of every school of a county (the report names only the schools it counts in the
+    resource indicators; the presenter names the others with these)."""
+    return dict(School.objects.filter(county_id=county_id).values_list("code", "name"))
+
+
+def county_report(county_id: int, year: int | None = None) -> dict[str, Any] | None:
+    """The same report as its JSON document (spec/report.md), as the API serves it and the command prints it:
+    the stored figures with computed_at, rule_set and rule_sets."""
+    stored = report(county_id, year)
+    return None if stored is None else stored.to_json()
 
 
 STAGES = ("primary", "junior")
@@ -131,20 +142,6 @@ _TYPED_COLUMNS = (
     "recognition_s1",
     *(f"{kind}_classes_{stage}" for kind in ("large", "super_large") for stage in STAGES),
 )
-
-
-def _worst_rate_vs_urban_quality(achievement) -> float | None:
-    rates = [
-        school.get("rate_vs_urban_quality")
-        for stage in (achievement or {}).values()
-        if isinstance(stage, dict)
-        for subject in stage.values()
-        if isinstance(subject, dict)
-        for school in subject.get("schools") or []
-        if isinstance(school, dict)
-    ]
-    rates = [r for r in rates if r is not None]
-    return max(rates) if rates else None
 
 
 def county_summaries(
@@ -245,7 +242,9 @@ def county_summaries(
             "rule_set": {"code": r["rule_set__code"], "version": r["rule_set__version"]},
         }
         if with_achievement:
-            summary["worst_rate_vs_urban_quality"] = _worst_rate_vs_urban_quality(r["report__achievement"])
+            summary["worst_rate_vs_urban_quality"] = worst_rate_vs_urban_quality(
+                read_achievement(r["report__achievement"])
+            )
         out.append(summary)
     return out
 

@@ -25,6 +25,7 @@ from core.scoping import can_edit_county, visible_counties
 
 from . import forms, rules, runs, selectors, services
 from .models import RecomputeRun
+from .presenter import labels
 
 RUNS_PER_PAGE = 25
 STATUS_LABELS = {
@@ -56,7 +57,7 @@ def rule_list(request):
         versions = list(selectors.rule_set_versions(current.code))
         for version in versions:
             version.results = counts[current.code].get(version.version, 0)
-        rule_sets.append({"current": current, "versions": versions, "label": rules.NAMES[current.code]})
+        rule_sets.append({"current": current, "versions": versions, "label": labels.STANDARDS[current.code]})
     return render(
         request,
         "indicators/rules/list.html",
@@ -98,7 +99,7 @@ def rule_detail(request, code: str):
         "indicators/rules/detail.html",
         {
             "code": code,
-            "label": rules.NAMES[code],
+            "label": labels.STANDARDS[code],
             "current": current,
             "shown": shown,
             "sections": forms.describe(shown.params),
@@ -143,7 +144,7 @@ def rule_edit(request, code: str):
         "indicators/rules/edit.html",
         {
             "code": code,
-            "label": rules.NAMES[code],
+            "label": labels.STANDARDS[code],
             "current": current,
             "form": form,
             "json_form": json_form,

@@ -149,22 +149,11 @@ def counties_under(region_code: str) -> QuerySet[Region]:
 # County-indicator codes (plans.results.COUNTY_INDICATORS) read from a county summary: typed columns and single
 # values, never the full report. A code missing here falls back to reading the county's full reports.
 SUMMARY_VALUES: dict[str, Callable[[dict], float | None]] = {
-    "urban_rural_degree_ratio": lambda s: s.get("urban_rural_degree_ratio"),
+    "urban_rural_degree_ratio": lambda s: s["urban_rural_degree_ratio"],
     "achievement.rate_vs_urban_quality": lambda s: s.get("worst_rate_vs_urban_quality"),
-    "quality_2017.pass": lambda s: _verdict_pass(s.get("verdict")),
-    "recognition.S1": lambda s: s.get("recognition_s1"),
+    "quality_2017.pass": lambda s: results.verdict_value(s["pass_2017"]),
+    "recognition.S1": lambda s: s["recognition_s1"],
 }
-
-
-def _verdict_pass(verdict: dict | None) -> float | None:
-    """1 when every part of the 2017 verdict passes, 0 when one fails, else (incomplete) no value."""
-    if not verdict:
-        return None
-    if any(v == "fail" for v in verdict.values()):
-        return 0.0
-    if all(v == "pass" for v in verdict.values()):
-        return 1.0
-    return None
 
 
 def summary_value(code: str, summary: dict | None) -> float | None:

@@ -11,6 +11,8 @@ from django.db import transaction
 
 from core.models import Region
 from core.scoping import editable_counties
+from indicators import presenter
+from indicators.report.model import Report
 from schools.models import School
 
 from . import results
@@ -105,41 +107,10 @@ def project_update(*, user, project: Project, **data) -> Project:
     return _save(project, user=user)
 
 
-def shortfall_text(*, report: dict | None, indicator_code: str, school: School | None = None) -> str:
-    """The gap to write into a project drawn up from a failing indicator, read from the stored report."""
-    if not report:
-        return ""
-    lines = []
-    if indicator_code in results.COUNTY_INDICATORS:
-        value = results.county_value(indicator_code, report)
-        label = results.indicator_label(indicator_code)
-        lines.append(f"{label}：{'—' if value is None else round(value, 4)}")
-        if indicator_code == "urban_rural_degree_ratio":
-            block = report.get("urban_rural_degree_ratio") or {}
-            if block.get("target") is not None:
-                lines.append(f"目标 ≤ {block['target']}")
-            if block.get("rural_teachers_needed") is not None:
-                lines.append(f"需增加本科及以上学历乡村教师 {block['rural_teachers_needed']} 人")
-        return "\n".join(lines)
-    # a resource indicator (Q1–Q7) of one school: its shortfalls by stage
-    for stage_key, stage_label in (("primary", "小学"), ("junior", "初中")):
-        stage = ((report.get("quality_2017") or {}).get(stage_key)) or {}
-        indicator = (stage.get("indicators") or {}).get(indicator_code)
-        if indicator:
-            lines.append(
-                f"{stage_label} {indicator_code}：均值 {indicator.get('mean')}，差异系数 {indicator.get('cv')}"
-                f"（上限 {indicator.get('cv_limit')}）"
-            )
-        for row in stage.get("schools") or []:
-            if school is not None and row.get("code") != school.code:
-                continue
-            gap = (row.get("shortfalls") or {}).get(indicator_code)
-            if gap:
-                lines.append(
-                    f"{row.get('name', row.get('code'))}（{stage_label}）：现值 {gap.get('value')}，标准 "
-                    f"{gap.get('threshold')}，尚缺 {gap.get('missing')} {gap.get('unit', '')}".rstrip()
-                )
-    return "\n".join(lines)
+def shortfall_text(*, report: Report | None, indicator_code: str, school: School | None = None) -> str:
+    """The gap to write into a project drawn up from a failing indicator, read from the stored report and worded
+    as the dashboard words it: the school's stages only, shortfalls rounded up to whole teachers, rooms, m², 元."""
+    return presenter.prefill(report, indicator_code, school.code if school is not None else None)
 
 
 def project_from_indicator(

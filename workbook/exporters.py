@@ -8,8 +8,9 @@ Text cells that begin with = + - @ tab or CR are escaped with a leading apostrop
 import csv
 import io
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
@@ -18,7 +19,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from core.models import Region
-from indicators.labels import INDICATOR_LABELS, item_summary
+from indicators.presenter import labels, mark, present
+from indicators.report.model import Report
 from schools.models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
 from teachers.models import Teacher
 
@@ -276,199 +278,210 @@ def _small(path) -> bool:
 
 # ------------------------------------------------------------------------------------------- computed report
 
-STAGES = {"primary": "小学", "junior": "初中"}
-VERDICT = {"pass": "达标", "fail": "未达标", "incomplete": "数据不全"}
 
-
-def _yes_no(flag) -> str:
-    return "—" if flag is None else ("达标" if flag else "未达标")
-
-
-def write_report_workbook(target, report: dict) -> None:
-    """The county report (spec/report.md) as 督导评估-style tables: one sheet per part, thresholds and pass
-    marks beside the values."""
+def write_report_workbook(target, report: Report | Mapping[str, Any]) -> None:
+    """The county report as 督导评估-style tables: one sheet per part, thresholds and pass marks beside the values.
+    Words, pass marks and shortfalls come from the report presenter (the page's); figures stay unrounded numbers.
+    report: the typed report (indicators.selectors.report) or its JSON document (spec/report.md)."""
+    if not isinstance(report, Report):  # the JSON document, as selectors.county_report and the API give it
+        report = Report.from_json(report)
+    view = present(
+        report, dict(School.objects.filter(county__code=report.county.code).values_list("code", "name"))
+    )
+    X = labels.XLSX
     workbook = Workbook()
     cover = workbook.active
-    cover.title = "概况"
-    county = report.get("county") or {}
-    quality = report.get("quality_2017") or {}
-    cover.append([f"{county.get('name', '')}（{county.get('code', '')}）县域义务教育优质均衡发展监测报告"])
+    cover.title = str(labels.SHEET["cover"])
+    cover.append([escape_text(str(X["title"] % {"county": view.county_name, "code": view.county_code}))])
     cover["A1"].font = Font(bold=True, size=14)
-    cover.append(["学年", report.get("year")])
-    cover.append(["计算时间", str(report.get("computed_at") or "")])
-    rule_set = report.get("rule_set") or {}
-    cover.append(["规则版本", f"{rule_set.get('code', '')} v{rule_set.get('version', '')}"])
+    cover.append([str(X["year"]), view.year])
+    cover.append([str(X["computed_at"]), report.stamp.computed_at if report.stamp else ""])
+    cover.append([str(X["rule_set"]), view.rule_set])
     cover.append([])
-    cover.append(["评估内容", "结论"])
-    names = {
-        "resource": "资源配置",
-        "government": "政府保障程度",
-        "quality": "教育质量",
-        "recognition": "社会认可度",
-    }
-    for key, label in names.items():
-        cover.append([label, VERDICT.get((quality.get("verdict") or {}).get(key), "—")])
+    cover.append([str(X["part"]), str(X["verdict"]), str(X["found"])])
+    for part in view.parts:
+        cover.append([part.label, str(part.mark), "\n".join(part.sentences)])
+    cover.append([str(X["overall"]), str(view.overall)])
 
-    for stage, stage_zh in STAGES.items():
-        part = quality.get(stage)
-        if not part:
-            continue
-        sheet = workbook.create_sheet(f"资源配置（{stage_zh}）")
-        sheet.append([f"{stage_zh}资源配置 7 项指标（参与计算学校 {part.get('units')} 所）"])
-        sheet.append(["指标", "均值", "标准值", "差异系数", "差异系数上限", "差异系数达标"])
-        for code, values in (part.get("indicators") or {}).items():
+    for stage in view.resource:
+        block = report.quality_2017.stages[stage.key]
+        sheet = workbook.create_sheet(str(labels.SHEET["resource"] % {"stage": stage.label}))
+        sheet.append(
+            [str(X["stage_title"] % {"stage": stage.label, "n": len(stage.codes), "units": stage.units})]
+        )
+        sheet.append(
+            [str(X[k]) for k in ("indicator", "mean", "threshold", "cv", "cv_limit", "cv_pass", "name")]
+        )
+        for row in stage.indicators:
+            figure = block.indicators[row.code]
             sheet.append(
                 [
-                    code,
-                    values.get("mean"),
-                    values.get("threshold"),
-                    values.get("cv"),
-                    values.get("cv_limit"),
-                    _yes_no(values.get("cv_pass")),
+                    row.code,
+                    figure.mean,
+                    figure.threshold,
+                    figure.cv,
+                    figure.cv_limit,
+                    str(mark(figure.cv_pass)),
+                    row.label,
                 ]
             )
-        sheet.append(["综合差异系数", None, None, part.get("composite_cv")])
-        sheet.append(["达标学校数", part.get("schools_passing"), None, None, None, _yes_no(part.get("pass"))])
+        sheet.append([str(X["composite_cv"]), None, None, block.composite_cv])
+        sheet.append([str(X["schools_passing"]), block.schools_passing, None, None, None, str(stage.mark)])
         sheet.append([])
-        codes = list((part.get("indicators") or {}).keys())
-        sheet.append(["学校标识码", "学校名称", "学生数", *codes, "达标项数", "学校达标"])
-        for school in part.get("schools") or []:
-            values = school.get("values") or {}
+        sheet.append(
+            [
+                str(X["school_code"]),
+                str(X["school_name"]),
+                str(X["students"]),
+                *stage.codes,
+                str(X["met"]),
+                str(X["school_pass"]),
+                str(X["shortfalls"]),
+            ]
+        )
+        for school, row in zip(block.schools, stage.schools, strict=True):
             sheet.append(
                 [
-                    school.get("code"),
-                    escape_text(str(school.get("name") or "")),
-                    school.get("students"),
-                    *[values.get(c) for c in codes],
-                    school.get("met"),
-                    _yes_no(school.get("pass")),
+                    school.code,
+                    escape_text(row.name),
+                    school.students,
+                    *[school.values.get(c) for c in stage.codes],
+                    school.met,
+                    str(row.mark),
+                    "；".join(g.text for g in row.shortfalls),
                 ]
             )
 
-    for part_key, title in (
-        ("government", "政府保障程度"),
-        ("quality", "教育质量"),
-        ("recognition", "社会认可度"),
-    ):
-        items = quality.get(part_key) or {}
-        if not items:
+    for part in ("government", "quality", "recognition"):
+        rows = view.items(part)
+        if not rows:
             continue
-        sheet = workbook.create_sheet(title)
-        sheet.append(["指标", "名称", "数值", "标准", "达标", "情况"])
-        for code, item in items.items():
-            item = item or {}
+        sheet = workbook.create_sheet(str(labels.PARTS[part]))
+        sheet.append(
+            [str(X[k]) for k in ("indicator", "name", "value", "standard", "pass", "found", "notes")]
+        )
+        for row in rows:
+            item = report.quality_2017.items(part)[row.code]
             sheet.append(
                 [
-                    code,
-                    INDICATOR_LABELS.get(code, ""),
-                    _plain(item.get("value")),
-                    _plain(item.get("threshold")),
-                    _yes_no(item.get("pass")),
-                    item_summary(code, item),
+                    row.code,
+                    row.label,
+                    _plain(item.value),
+                    _plain(item.threshold),
+                    str(row.mark),
+                    escape_text(row.summary),
+                    escape_text("\n".join(row.lines)),
                 ]
             )
 
-    basic = report.get("basic_2012") or {}
-    if basic:
-        sheet = workbook.create_sheet("基本均衡（2012）")
-        sheet.append(["学段", "指标", "均值", "差异系数"])
-        for stage, stage_zh in STAGES.items():
-            part = basic.get(stage) or {}
-            for code, values in (part.get("indicators") or {}).items():
-                sheet.append([stage_zh, code, values.get("mean"), values.get("cv")])
-            if part:
+    if view.basic:
+        sheet = workbook.create_sheet(str(labels.SHEET["basic"]))
+        sheet.append([str(X["stage"]), str(X["indicator"]), str(X["mean"]), str(X["cv"]), str(X["name"])])
+        for basic in view.basic:
+            for row in basic.rows:
+                sheet.append([basic.label, row.code, row.mean.value, row.cv.value, row.label])
+            sheet.append(
+                [
+                    basic.label,
+                    str(X["composite_cv"]),
+                    None,
+                    basic.composite_cv.value,
+                    str(X["limit"]),
+                    report.basic_2012.stages[basic.key].limit,
+                    str(basic.mark),
+                ]
+            )
+
+    if view.class_size:
+        sheet = workbook.create_sheet(str(labels.SHEET["class_size"]))
+        sheet.append(
+            [
+                str(X[k])
+                for k in (
+                    "stage",
+                    "classes",
+                    "students",
+                    "over_limit",
+                    "large",
+                    "super_large",
+                    "over_limit_share",
+                    "large_share",
+                    "max",
+                )
+            ]
+        )
+        for c in view.class_size:
+            figures = report.class_size[c.key]
+            sheet.append(
+                [
+                    c.label,
+                    figures.classes,
+                    figures.students,
+                    figures.over_limit,
+                    figures.large,
+                    figures.super_large,
+                    figures.over_limit_share,
+                    figures.large_share,
+                    figures.max,
+                ]
+            )
+
+    ur = report.urban_rural_degree_ratio
+    sheet = workbook.create_sheet(str(labels.SHEET["ratio"]))
+    sheet.append([str(X[k]) for k in ("urban_share", "rural_share", "ratio", "target", "pass", "needed")])
+    sheet.append(
+        [
+            ur.pooled.urban_share,
+            ur.pooled.rural_share,
+            ur.ratio,
+            ur.target,
+            str(view.ratio.mark),
+            ur.rural_teachers_needed,
+        ]
+    )
+
+    if view.achievement:
+        sheet = workbook.create_sheet(str(labels.SHEET["achievement"]))
+        sheet.append(
+            [
+                str(X[k])
+                for k in (
+                    "stage",
+                    "subject",
+                    "difference_rate",
+                    "reference_mean",
+                    "school_code",
+                    "school_name",
+                    "school_mean",
+                    "rate_vs_urban_quality",
+                    "pass",
+                )
+            ]
+        )
+        for a in view.achievement:
+            figures = report.achievement[a.stage][a.subject]
+            sheet.append(
+                [
+                    a.stage_label,
+                    escape_text(a.subject),
+                    figures.inter_school_difference_rate,
+                    figures.reference_mean,
+                ]
+            )
+            for school, row in zip(figures.schools, a.schools, strict=True):
                 sheet.append(
                     [
-                        stage_zh,
-                        "综合差异系数",
+                        a.stage_label,
+                        escape_text(a.subject),
                         None,
-                        part.get("composite_cv"),
-                        "上限",
-                        part.get("limit"),
-                        _yes_no(part.get("pass")),
+                        None,
+                        school.code,
+                        escape_text(row.name),
+                        school.mean,
+                        school.rate_vs_urban_quality,
+                        str(row.mark),
                     ]
                 )
-
-    class_size = report.get("class_size") or {}
-    if class_size:
-        sheet = workbook.create_sheet("班额")
-        sheet.append(
-            [
-                "学段",
-                "班级数",
-                "学生数",
-                "超标班额",
-                "大班额",
-                "超大班额",
-                "超标比例",
-                "大班额比例",
-                "最大班额",
-            ]
-        )
-        for stage, stage_zh in STAGES.items():
-            c = class_size.get(stage) or {}
-            sheet.append(
-                [
-                    stage_zh,
-                    c.get("classes"),
-                    c.get("students"),
-                    c.get("over_limit"),
-                    c.get("large"),
-                    c.get("super_large"),
-                    c.get("over_limit_share"),
-                    c.get("large_share"),
-                    c.get("max"),
-                ]
-            )
-
-    ratio = report.get("urban_rural_degree_ratio") or {}
-    if ratio:
-        sheet = workbook.create_sheet("城乡学历比")
-        sheet.append(["城区本科以上比例", "乡村本科以上比例", "城乡比", "目标", "达标", "乡村还需教师数"])
-        sheet.append(
-            [
-                ratio.get("urban_share"),
-                ratio.get("rural_share"),
-                ratio.get("ratio"),
-                ratio.get("target"),
-                _yes_no(ratio.get("pass")),
-                ratio.get("rural_teachers_needed"),
-            ]
-        )
-
-    achievement = report.get("achievement") or {}
-    if achievement:
-        sheet = workbook.create_sheet("学业质量")
-        sheet.append(
-            [
-                "学段",
-                "学科",
-                "校际差异率",
-                "城区优质学校均分",
-                "学校标识码",
-                "学校均分",
-                "与城区优质学校差异率",
-                "达标",
-            ]
-        )
-        for stage, stage_zh in STAGES.items():
-            for subject, data in (achievement.get(stage) or {}).items():
-                sheet.append(
-                    [stage_zh, subject, data.get("inter_school_difference_rate"), data.get("reference_mean")]
-                )
-                for school in data.get("schools") or []:
-                    sheet.append(
-                        [
-                            stage_zh,
-                            subject,
-                            None,
-                            None,
-                            school.get("code"),
-                            school.get("mean"),
-                            school.get("rate_vs_urban_quality"),
-                            _yes_no(school.get("pass")),
-                        ]
-                    )
     for worksheet in workbook.worksheets:
         for row in worksheet.iter_rows(min_row=1, max_row=2):
             for cell in row:

@@ -17,7 +17,7 @@ from .stats import combine, verdict_word, word_result
 def effective_params(standard: str, params: Mapping[str, Any]) -> dict[str, Any]:
     """A rule set's params completed with the table's defaults: a setting (or a nested entry, like a new
     indicator's threshold) that the stored version does not have yet reads as its default."""
-    return _merge(TABLE.defaults(standard), params)
+    return _merge(TABLE.defaults_shared(standard), params)
 
 
 def _merge(default: Any, stored: Any) -> Any:

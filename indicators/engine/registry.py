@@ -11,6 +11,7 @@ Adding an indicator = one function and one `TABLE.register(...)` call in an engi
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
+from copy import deepcopy
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -108,6 +109,8 @@ class Table:
 
     _entries: dict[str, Entry] = field(default_factory=dict)
     _shared: dict[str, Param] = field(default_factory=dict)
+    # lookups every report repeats, dropped whenever the table changes
+    _cache: dict[tuple[Any, ...], Any] = field(default_factory=dict)
 
     def register(self, entry: Entry) -> Entry:
         key = self._key(entry.standard, entry.code)
@@ -116,24 +119,30 @@ class Table:
         for param in entry.params:
             self._check_param(param)
         self._entries[key] = entry
+        self._cache.clear()
         return entry
 
     def unregister(self, standard: str, code: str) -> None:
         """Take an entry out again (tests that register a made-up indicator)."""
         del self._entries[self._key(standard, code)]
+        self._cache.clear()
 
     def share(self, *params: Param) -> None:
         """Settings read by the engine as a whole (unit inclusion, asset split, CV limits, the school rule)."""
         for param in params:
             self._check_param(param)
             self._shared[param.key] = param
+        self._cache.clear()
 
     def entries(self, standard: str | None = None, part: str | None = None) -> list[Entry]:
-        return [
-            e
-            for e in self._entries.values()
-            if (standard is None or e.standard == standard) and (part is None or e.part == part)
-        ]
+        key = ("entries", standard, part)
+        if key not in self._cache:
+            self._cache[key] = [
+                e
+                for e in self._entries.values()
+                if (standard is None or e.standard == standard) and (part is None or e.part == part)
+            ]
+        return list(self._cache[key])
 
     def get(self, standard: str, code: str) -> Entry:
         return self._entries[self._key(standard, code)]
@@ -171,13 +180,21 @@ class Table:
         return out
 
     def defaults(self, standard: str) -> dict[str, Any]:
-        """The default params of a standard's rule set, in the order the rule-set page lists them."""
-        out: dict[str, Any] = {}
-        for param in self.params(standard):
-            out[param.key] = (
-                self.thresholds(standard) if param.key == "thresholds" else param.default(standard)
-            )
-        return out
+        """The default params of a standard's rule set, in the order the rule-set page lists them (a fresh copy
+        each time: callers may change it)."""
+        return deepcopy(self.defaults_shared(standard))
+
+    def defaults_shared(self, standard: str) -> dict[str, Any]:
+        """defaults() without the copy, for reading only (every report completes its params with them)."""
+        key = ("defaults", standard)
+        if key not in self._cache:
+            out: dict[str, Any] = {}
+            for param in self.params(standard):
+                out[param.key] = (
+                    self.thresholds(standard) if param.key == "thresholds" else param.default(standard)
+                )
+            self._cache[key] = out
+        return self._cache[key]  # type: ignore[no-any-return]
 
     def _check_param(self, param: Param) -> None:
         known = self._shared.get(param.key) or next(

@@ -679,14 +679,7 @@ class Report:
 
     def worst_rate_vs_urban_quality(self) -> Number | None:
         """The highest difference rate against the urban quality schools of any school, stage and subject."""
-        rates = [
-            school.rate_vs_urban_quality
-            for subjects in self.achievement.values()
-            for subject in subjects.values()
-            for school in subject.schools
-            if school.rate_vs_urban_quality is not None
-        ]
-        return max(rates) if rates else None
+        return worst_rate_vs_urban_quality(self.achievement)
 
     def stamped(self, stamp: Stamp) -> Report:
         return Report(
@@ -747,16 +740,33 @@ class Report:
                 if isinstance(c, Mapping)
             },
             urban_rural_degree_ratio=DegreeRatio.from_json(d.get("urban_rural_degree_ratio")),
-            achievement={
-                stage: {
-                    subject: Achievement.from_json(a)
-                    for subject, a in _map(subjects).items()
-                    if isinstance(a, Mapping)
-                }
-                for stage, subjects in _map(d.get("achievement")).items()
-            },
+            achievement=read_achievement(d.get("achievement")),
             staffing={
                 s: Staffing.from_json(x) for s, x in _map(d.get("staffing")).items() if isinstance(x, Mapping)
             },
             stamp=stamp,
         )
+
+
+def read_achievement(d: Any) -> dict[str, dict[str, Achievement]]:
+    """The stored `achievement` block (stage → subject → figures)."""
+    return {
+        stage: {
+            subject: Achievement.from_json(a)
+            for subject, a in _map(subjects).items()
+            if isinstance(a, Mapping)
+        }
+        for stage, subjects in _map(d).items()
+    }
+
+
+def worst_rate_vs_urban_quality(achievement: Mapping[str, Mapping[str, Achievement]]) -> Number | None:
+    """The highest difference rate against the urban quality schools of any school, stage and subject."""
+    rates = [
+        school.rate_vs_urban_quality
+        for subjects in achievement.values()
+        for subject in subjects.values()
+        for school in subject.schools
+        if school.rate_vs_urban_quality is not None
+    ]
+    return max(rates) if rates else None

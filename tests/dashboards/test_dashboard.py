@@ -35,7 +35,7 @@ def test_official_sees_both_counties_with_verdict_parts_in_chinese(
     assert '<span class="st st-fail">未达标</span>' in page
     assert '<span class="st st-incomplete">数据不全</span>' in page
     assert "1.081" in page  # the stored urban–rural ratio of 兰山区
-    assert "Q4 0.620 / 0.50" in page  # worst CV against its limit
+    assert "Q4 0.620 / 0.5" in page  # worst CV against its limit, as the rule set writes it
 
 
 def test_share_of_counties_passing_counts_every_county_in_scope(

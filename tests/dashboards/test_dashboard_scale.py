@@ -77,7 +77,7 @@ def test_worst_cv_is_the_one_closest_to_its_limit_not_the_largest(client, offici
     stored_results[(county.pk, 2024)] = report
     client.force_login(official)
     _, page = _queries_for_dashboard(client)
-    assert "Q1 0.450 / 0.50" in page
+    assert "Q1 0.450 / 0.5" in page
     assert "Q4 0.520" not in page
 
 

@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from indicators import selectors as indicator_selectors
+from indicators.engine import verdict_from_parts
 from indicators.models import CountyResult, IndicatorResult
 
 REPORT = {
@@ -36,7 +37,7 @@ REPORT = {
             "schools_passing": 1,
             "pass": False,
         },
-        "government": {"G5": {"pass": False, "detail": "3个班级超过标准班额"}},
+        "government": {"G5": {"pass": False, "over_limit": 3}},
         "quality": {"E1": {"pass": True, "value": 96.2}},
         "recognition": {"S1": {"pass": None, "value": None}},
         "verdict": {"resource": "fail", "government": "fail", "quality": "pass", "recognition": "incomplete"},
@@ -115,7 +116,7 @@ class ResultStore:
                 "computed_at": timezone.now(),
                 "report": report,
                 **verdict,
-                "pass_2017": all(v == "pass" for v in verdict.values()),
+                "pass_2017": verdict_from_parts(verdict),
                 "composite_cv_primary": (q.get("primary") or {}).get("composite_cv"),
                 "composite_cv_junior": (q.get("junior") or {}).get("composite_cv"),
                 "basic_composite_cv_primary": (basic.get("primary") or {}).get("composite_cv"),

@@ -41,7 +41,11 @@ def test_project_from_a_schools_shortfall_names_the_school(clerk, county, linyi,
     project = services.project_from_indicator(
         user=clerk, plan=linyi, county=county, indicator_code="Q4", school=school
     )
-    assert "兰山第一小学（小学）：现值 3.9，标准 4.5，尚缺 367.2 m²" in project.shortfall
+    # the shortfall of 367.2 m² as the dashboard shows it: rounded up to the whole m² that has to be built
+    assert (
+        project.shortfall
+        == "兰山第一小学（小学）Q4 生均教学及辅助用房面积（m²）：现值 3.90，标准 4.5，尚缺 368 m²"
+    )
 
 
 def test_official_cannot_create_a_project(official, county, linyi):

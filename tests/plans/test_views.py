@@ -159,7 +159,7 @@ def test_project_from_a_failing_indicator_is_prefilled_with_the_shortfall(
     client.force_login(clerk)
     url = reverse("plans:project_create") + f"?plan={linyi.pk}&county=371302&indicator=Q4&school=3713020001"
     page = client.get(url).content.decode()
-    assert "尚缺 367.2 m²" in page
+    assert "尚缺 368 m²" in page
     assert 'value="Q4"' in page
 
 

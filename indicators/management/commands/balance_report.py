@@ -21,10 +21,12 @@ class Command(BaseCommand):
         region = Region.objects.filter(level=RegionLevel.COUNTY, code=county).first()
         if region is None:
             raise CommandError(f"区县 {county} 不存在")
-        report = selectors.county_report(region.pk, year)
+        report = selectors.report(region.pk, year)
         if report is None:
             raise CommandError(f"区县 {county} {year or ''} 尚无计算结果，请先运行 manage.py recompute")
         if format == "json":
-            self.stdout.write(json.dumps(report, ensure_ascii=False, indent=1, cls=DjangoJSONEncoder))
+            self.stdout.write(
+                json.dumps(report.to_json(), ensure_ascii=False, indent=1, cls=DjangoJSONEncoder)
+            )
         else:
-            self.stdout.write(render(report), ending="")
+            self.stdout.write(render(report, selectors.school_names(region.pk)), ending="")
