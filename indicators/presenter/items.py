@@ -9,7 +9,7 @@ from typing import Any
 
 from ..report.model import Item
 from . import labels as L
-from .numbers import NONE, judged, percent, plain, whole
+from .numbers import NONE, fixed, percent, plain, whole
 
 Names = Mapping[str, str]
 
@@ -101,6 +101,18 @@ def summary(item: Item) -> str:
     if "value" in f:
         return _share(f.get("value"), f.get("threshold"))
     return ""
+
+
+def below(item: Item) -> str:
+    """ "82.6% < 100.0%": the item's own figure against the threshold it misses ("" when it does not)."""
+    value, threshold = item.value, item.threshold
+    if (
+        not isinstance(value, int | float)
+        or not isinstance(threshold, int | float)
+        or value >= threshold - 1e-9
+    ):
+        return ""
+    return f"{_share(value, threshold)} < {_limit(threshold)}"
 
 
 def value_text(item: Item) -> str | None:
@@ -216,19 +228,19 @@ def _e4(f: Mapping[str, Any], names: Names) -> list[str]:
 
 
 def _e9(f: Mapping[str, Any], names: Names) -> list[str]:
-    lines = []
-    for s in f.get("subjects") or []:
-        line = str(
+    return [
+        str(
             L.SUBJECT_LINE
             % {
                 "stage": L.STAGES.get(s.get("stage"), ""),
                 "subject": s.get("subject", ""),
                 "level": plain(s.get("level")),
-                "rate": judged(s.get("difference_rate"), 3, 0.15, "<"),
+                "rate": fixed(s.get("difference_rate"), 3),
+                "mark": L.JUDGED[_status(s.get("pass"))],
             }
         )
-        lines.append(f"{line}（{L.JUDGED[_status(s.get('pass'))]}）")
-    return lines
+        for s in f.get("subjects") or []
+    ]
 
 
 def _status(passed: bool | None) -> str:

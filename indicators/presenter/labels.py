@@ -8,7 +8,7 @@ reader only through a label here. An engine entry's label key (`registry.Entry.l
 """
 
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy, pgettext_lazy
+from django.utils.translation import ngettext_lazy
 
 # ---------------------------------------------------------------- the report's structure
 
@@ -38,7 +38,6 @@ OVERALL = {
     "incomplete": _("尚无法判定是否达到优质均衡标准"),
 }
 NOT_REPORTED = _("未填报")
-NONE = "—"
 
 # ---------------------------------------------------------------- names of the indicators, items and blocks
 
@@ -143,16 +142,11 @@ FORMULAS = {
 
 # the natural unit of a shortfall (the engine stores its Chinese symbol)
 UNITS = {"人": _("人"), "m²": "m²", "元": _("元"), "间": _("间")}
-PERCENT = "%"
 
-# ---------------------------------------------------------------- facts an item was judged on
+# ---------------------------------------------------------------- facts an item was judged on (the scalar ones a
+# reader may see as "label：value"; lists of schools and subjects have their own lines in presenter.items)
 
 FACTS = {
-    "failing_schools": _("未达标学校"),
-    "small_schools": _("不足100名学生的学校"),
-    "special_schools": _("特殊教育学校"),
-    "appropriations": _("各校公用经费拨款"),
-    "subjects": _("监测科目"),
     "value": _("数值"),
     "threshold": _("标准"),
     "backbone_threshold": _("骨干教师标准"),
@@ -167,7 +161,6 @@ FACTS = {
     "students": _("学生数"),
     "limit": _("上限"),
     "funds": _("拨付经费"),
-    "rate": _("基准定额"),
     "per_pupil": _("生均公用经费"),
     "public_budget": _("公用经费预算"),
     "training_funds": _("教师培训经费"),
@@ -176,14 +169,7 @@ FACTS = {
     "urban_nearby": _("城区就近入学比例"),
     "town_nearby": _("镇区就近入学比例"),
     "over_limit": _("超过标准班额的班级数"),
-    "stage": _("学段"),
-    "subject": _("学科"),
-    "level": _("等级"),
-    "difference_rate": _("校际差异率"),
     "declared": _("申报"),
-    "pass": _("结论"),
-    "code": _("学校"),
-    "name": _("名称"),
 }
 WORDS = {"east": _("东部"), "central_west": _("中西部"), "enrolment": _("按在校生数")}
 
@@ -273,14 +259,10 @@ PLAN_INDICATORS = {
 CODE_LABEL = "%(code)s %(label)s"
 # one failing item, one sentence (the first screen of the report)
 CV_OVER = _("%(stage)s %(code)s 差异系数 %(value)s > %(limit)s")
-CV_UNKNOWN = _("%(stage)s %(code)s 差异系数无法计算")
 SCHOOLS_FAILING = ngettext_lazy(
     "%(stage)s %(n)s 所学校资源配置未达标", "%(stage)s %(n)s 所学校资源配置未达标", "n"
 )
 ITEM_SENTENCE = _("%(code)s %(label)s：%(summary)s")
-ITEM_BELOW = _("%(value)s，低于标准 %(threshold)s")
-RATIO_OVER = _("城乡学历比 %(value)s > %(target)s")
-COMPOSITE_OVER = _("%(stage)s 2012综合差异系数 %(value)s > %(limit)s")
 
 # what an item found, in one phrase (the value column of the inspection tables)
 SUMMARY = {
@@ -303,11 +285,10 @@ SUMMARY = {
 # detail lines of items
 LINE = _("%(label)s：%(value)s")
 SCHOOL_LINE = _("%(school)s：%(facts)s")
-SUBJECT_LINE = _("%(stage)s%(subject)s：等级 %(level)s，校际差异率 %(rate)s")
+SUBJECT_LINE = _("%(stage)s%(subject)s：等级 %(level)s，校际差异率 %(rate)s（%(mark)s）")
 RATE_LINE = _("%(group)s定额：小学 %(primary)s 元/生，初中 %(junior)s 元/生")
 
 # shortfalls (pages, text report, project prefill)
-SHORTFALL = _("%(code)s %(label)s：现值 %(value)s，标准 %(threshold)s，尚缺 %(missing)s %(unit)s")
 SHORTFALL_SHORT = _("%(code)s：现值 %(value)s，标准 %(threshold)s，尚缺 %(missing)s %(unit)s")
 PREFILL_SCHOOL = _(
     "%(school)s（%(stage)s）%(code)s %(label)s：现值 %(value)s，标准 %(threshold)s，尚缺 %(missing)s %(unit)s"
@@ -322,15 +303,11 @@ PREFILL_VALUE = _("%(label)s：%(value)s")
 # ---------------------------------------------------------------- "how computed"
 
 EXPLAIN = {
-    "formula": _("计算方法"),
-    "inputs": _("数据"),
-    "rule_set": _("规则版本"),
     "students": _("纳入计算的学生数"),
     "units": _("纳入计算的学校（学段）数"),
     "units_missing": _("缺少数据未纳入的学校"),
     "sd": _("加权标准差"),
     "mean": _("加权均值"),
-    "cv": _("差异系数"),
     "limit": _("上限"),
     "threshold": _("标准值"),
     "drivers": _("对差异系数影响最大的学校"),
@@ -345,7 +322,6 @@ EXPLAIN = {
     "indoor_sports_deducted": _("室内体育用房面积已从教学及辅助用房中扣除"),
     "source_report": _("来源：%(year)s学年标准数据表，计算于 %(at)s"),
 }
-SOURCE = pgettext_lazy("where a figure comes from", "标准数据表")
 
 # ---------------------------------------------------------------- the text report and the report workbook
 

@@ -261,12 +261,13 @@ class ItemRow:
         """The summary when it says more than the value column."""
         return "" if self.summary == self.value else self.summary
 
+    below: str = ""  # "82.6% < 100.0%" when the item's own figure is below its threshold
+
     @property
     def sentence(self) -> str:
-        """ "G5 班额：115个班超过标准班额"."""
-        return str(
-            L.ITEM_SENTENCE % {"code": self.code, "label": self.label, "summary": self.summary or self.mark}
-        )
+        """One sentence for a failing item: "G5 班额：115个班超过标准班额", "G9 …：82.6% < 100.0%"."""
+        summary = self.below or self.summary or str(self.mark)
+        return str(L.ITEM_SENTENCE % {"code": self.code, "label": self.label, "summary": summary})
 
 
 def item_row(part: str, item: Item, names: dict[str, str]) -> ItemRow:
@@ -278,6 +279,7 @@ def item_row(part: str, item: Item, names: dict[str, str]) -> ItemRow:
         value=item_text.value_text(item),
         summary=item_text.summary(item),
         lines=item_text.lines(item, names),
+        below=item_text.below(item),
     )
 
 
