@@ -17,7 +17,8 @@ from .stats import combine, verdict_word, word_result
 def effective_params(standard: str, params: Mapping[str, Any]) -> dict[str, Any]:
     """A rule set's params completed with the table's defaults: a setting (or a nested entry, like a new
     indicator's threshold) that the stored version does not have yet reads as its default."""
-    return _merge(TABLE.defaults_shared(standard), params)
+    merged: dict[str, Any] = _merge(TABLE.defaults_shared(standard), params)
+    return merged
 
 
 def _merge(default: Any, stored: Any) -> Any:

@@ -95,7 +95,8 @@ def unit_included(school: School, params: Params) -> bool:
 
 def compulsory_students(school: School) -> float:
     """Primary plus junior pupils, as reported (the JSON keeps the input's int or float)."""
-    return (school.get("primary_students") or 0) + (school.get("junior_students") or 0)  # type: ignore[no-any-return]
+    total: float = (school.get("primary_students") or 0) + (school.get("junior_students") or 0)
+    return total
 
 
 class Unit:
@@ -116,7 +117,7 @@ class Unit:
     def part(self) -> float | None:
         if self._part is False:
             self._part = school_stage_share(self.school, self.stage, self.params["split_weights"])
-        return self._part  # type: ignore[return-value]
+        return self._part
 
     def shared(self, value: float | None) -> float | None:
         """The stage's part of a whole-school figure."""

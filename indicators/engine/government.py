@@ -100,7 +100,8 @@ def required_appropriation(
     amount = sum(rate[s] * p[s] for s in STAGES)
     if total < floor:
         amount += rate[PRIMARY if p[PRIMARY] else JUNIOR] * (floor - total)
-    return amount + rates["boarder_supplement"] * (boarders or 0)
+    required: float = amount + rates["boarder_supplement"] * (boarders or 0)
+    return required
 
 
 def g6(ctx: Context) -> Finding:

@@ -3,6 +3,8 @@ item, returning (pass, facts) like the government items."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from .context import Context
 from .government import Finding, declared, pct_item
 from .registry import QUALITY_2017, TABLE, Entry, Param, fraction, percent
@@ -21,7 +23,8 @@ def e2(ctx: Context) -> Finding:
 
 def e4(ctx: Context) -> Finding:
     """Every school spends ≥ 5 % of its public-funds budget on teacher training."""
-    results, failing = [], []
+    results: list[bool | None] = []
+    failing = []
     for school in ctx.data.schools:
         f = ctx.data.funding.get(school["code"])
         if not f:
@@ -59,7 +62,7 @@ def s1(ctx: Context) -> Finding:
 DIFFERENCE_RATE_LIMIT = fraction("difference_rate_limit", {QUALITY_2017: 0.15}, "quality")
 
 
-def _e(code: str, fn, *params: Param) -> None:  # type: ignore[no-untyped-def]
+def _e(code: str, fn: Callable[[Context], Finding], *params: Param) -> None:
     TABLE.register(Entry(code, QUALITY_2017, "quality", fn, params=params))
 
 

@@ -214,10 +214,11 @@ def shortfalls(
     return result
 
 
-def _units(
-    data: CountyData, stage: str, params: Params, entries: Sequence[Entry]
-) -> list[tuple[School, int, dict[str, float | None]]]:
-    units = []
+UnitValues = tuple[School, int, dict[str, float | None]]
+
+
+def _units(data: CountyData, stage: str, params: Params, entries: Sequence[Entry]) -> list[UnitValues]:
+    units: list[UnitValues] = []
     for school in data.schools:
         if stage not in unit_stages(school) or not unit_included(school, params):
             continue
@@ -228,22 +229,22 @@ def _units(
 
 
 def _figure(
-    code: str, units: list[tuple[School, int, dict[str, float | None]]], formula: str | None
-) -> tuple:
+    code: str, units: list[UnitValues], formula: str | None
+) -> tuple[float | None, float | None, CvDetail]:
     """mean, cv and how they came about, over the units that have a value."""
-    known = [
-        (school["code"], students, values[code])
+    known: list[tuple[str, int, float]] = [
+        (school["code"], students, value)
         for school, students, values in units
-        if values[code] is not None
+        if (value := values[code]) is not None
     ]
     xs = [v for _, _, v in known]
     ws = [p for _, p, _ in known]
-    mean, sd, cv = weighted_cv(xs, ws)  # type: ignore[arg-type]
+    mean, sd, cv = weighted_cv(xs, ws)
     drivers: tuple[CvDriver, ...] = ()
     if mean is not None and ws:
-        total = sum(ws)
-        contrib = sorted(known, key=lambda u: -(u[1] / total) * (u[2] - mean) ** 2)  # type: ignore[operator]
-        drivers = tuple(CvDriver(c, v, p) for c, p, v in contrib[:3])  # type: ignore[arg-type]
+        total, centre = sum(ws), mean
+        contrib = sorted(known, key=lambda u: -(u[1] / total) * (u[2] - centre) ** 2)
+        drivers = tuple(CvDriver(c, v, p) for c, p, v in contrib[:3])
     detail = CvDetail(
         sd=sd,
         students=sum(ws),

@@ -183,7 +183,7 @@ PARAMS = {
     "thresholds": _("资源配置指标标准值"),
     "cv_limits": _("差异系数上限"),
     "composite_cv_limits": _("综合差异系数上限"),
-    "school_min_met": _("学校达标需达到的指标项数（共7项）"),
+    "school_min_met": _("学校达标需达到的指标项数"),
     "school_floor": _("每项指标达标学校比例下限"),
     "music_room_area": _("音乐专用教室面积（m²）"),
     "art_room_area": _("美术专用教室面积（m²）"),

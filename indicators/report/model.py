@@ -539,7 +539,7 @@ class DegreeRatio:
 @dataclass(frozen=True, slots=True)
 class AchievementSchool:
     code: str
-    mean: Number
+    mean: Number | None
     tested: int | None
     rate_vs_urban_quality: Number | None
     passed: bool | None
@@ -557,7 +557,7 @@ class AchievementSchool:
     def from_json(cls, d: Mapping[str, Any]) -> AchievementSchool:
         return cls(
             d.get("code") or "", d.get("mean"), d.get("tested"), d.get("rate_vs_urban_quality"), d.get("pass")
-        )  # type: ignore[arg-type]
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,7 @@
 """GET /api/v1/counties/{code}/report/: stored results only, scoped to the user's region."""
 
 import pytest
+from django.conf import settings
 from rest_framework.test import APIClient
 
 from indicators import runs
@@ -70,3 +71,23 @@ def test_the_report_is_not_recomputed_on_read(computed, clerk):
     body = get(clerk, computed.code).json()
 
     assert body["quality_2017"]["primary"]["indicators"]["Q4"]["mean"] == pytest.approx(4900 / 900)
+
+
+def test_the_readable_summary_says_the_verdict_in_words_in_the_users_language(computed, clerk):
+    client = APIClient()
+    client.force_authenticate(clerk)
+
+    body = client.get(f"/api/v1/counties/{computed.code}/report/readable/", {"year": 2024}).json()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # the language switch
+    english = client.get(f"/api/v1/counties/{computed.code}/report/readable/", {"year": 2024}).json()
+
+    assert [p["label"] for p in body["parts"]] == ["资源配置", "政府保障程度", "教育质量", "社会认可度"]
+    assert body["rule_set"] == "县域义务教育优质均衡（2017） v1"
+    assert [p["label"] for p in english["parts"]][0] == "Resource allocation"
+    assert english["parts"][0]["status"] == body["parts"][0]["status"]
+
+
+def test_the_readable_summary_of_another_county_is_404(computed, other_clerk):
+    client = APIClient()
+    client.force_authenticate(other_clerk)
+    assert client.get(f"/api/v1/counties/{computed.code}/report/readable/").status_code == 404
