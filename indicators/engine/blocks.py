@@ -10,11 +10,9 @@ from typing import Any
 
 from ..report.model import (
     Achievement,
-    AchievementSchool,
     ClassSize,
     DegreeRatio,
     DegreeShares,
-    OffendingClass,
     Staffing,
 )
 from .context import Context
@@ -69,9 +67,7 @@ def class_size_summary(
         super_large_share=super_large / classes if classes else None,
         large_threshold=large_threshold,
         super_large_threshold=super_large_threshold,
-        offending=tuple(
-            OffendingClass(c["school_code"], c["stage"], c["name"], c["students"]) for c in offending
-        ),
+        offending_rows=tuple(offending),
     )
 
 
@@ -166,9 +162,13 @@ def achievement_rates(rows: Sequence[Mapping[str, Any]], limit: float = 0.15) ->
             continue
         rate = (reference - float(r["mean"])) / reference if reference else None
         schools.append(
-            AchievementSchool(
-                r["code"], float(r["mean"]), r["tested"], rate, None if rate is None else rate < limit
-            )
+            {
+                "code": r["code"],
+                "mean": float(r["mean"]),
+                "tested": r["tested"],
+                "rate_vs_urban_quality": rate,
+                "pass": None if rate is None else rate < limit,
+            }
         )
     return Achievement(cv, reference, tuple(r["code"] for r in refs), limit, tuple(schools))
 

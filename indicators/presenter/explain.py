@@ -200,9 +200,18 @@ def _item(report: Report, parts: list[str]) -> Explanation | None:
         f"{item.code} {indicator_label(item.code)}",
         item_text.summary(item) or str(L.VERDICTS[status(item.passed)]),
         [str(formula)],
-        [Line(*line.split("：", 1)) if "：" in line else Line(line, "") for line in lines],
+        [_as_line(line) for line in lines],
         rule_set_text(report),
     )
+
+
+def _as_line(text: str) -> Line:
+    """An item's detail line ("label：value", "label: value" in English) as a structured line."""
+    for mark in ("：", ": "):
+        if mark in text:
+            label, value = text.split(mark, 1)
+            return Line(label, value)
+    return Line(text, "")
 
 
 def _class_size(report: Report, parts: list[str]) -> Explanation | None:

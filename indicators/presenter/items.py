@@ -14,8 +14,8 @@ from .numbers import NONE, fixed, percent, plain, whole
 Names = Mapping[str, str]
 
 
-def _school(code: Any, names: Names) -> str:
-    return names.get(code, code) if isinstance(code, str) else NONE
+def _school(code: str | None, names: Names) -> str:
+    return NONE if code is None else names.get(code, code)
 
 
 def _share(value: Any, threshold: Any, op: str = ">=") -> str:
@@ -106,11 +106,7 @@ def summary(item: Item) -> str:
 def below(item: Item) -> str:
     """ "82.6% < 100.0%": the item's own figure against the threshold it misses ("" when it does not)."""
     value, threshold = item.value, item.threshold
-    if (
-        not isinstance(value, int | float)
-        or not isinstance(threshold, int | float)
-        or value >= threshold - 1e-9
-    ):
+    if value is None or threshold is None or value >= threshold - 1e-9:
         return ""
     return f"{_share(value, threshold)} < {_limit(threshold)}"
 

@@ -398,7 +398,9 @@ class OffendingClass:
 @dataclass(frozen=True, slots=True)
 class ClassSize:
     """Class-size statistics of one stage over every class of the county (§4): classes over the standard size
-    (`limit`), 大班额 (≥ large_threshold) and 超大班额 (≥ super_large_threshold), their shares, the largest class."""
+    (`limit`), 大班额 (≥ large_threshold) and 超大班额 (≥ super_large_threshold), their shares, the largest class,
+    and the classes over the standard size. A county can have hundreds of those: they are kept as their JSON
+    records (`offending_rows`, shared with the document) and typed when read (`offending`)."""
 
     classes: int | None
     students: int | None
@@ -412,7 +414,11 @@ class ClassSize:
     super_large_share: Number | None
     large_threshold: int | None = None
     super_large_threshold: int | None = None
-    offending: tuple[OffendingClass, ...] = ()
+    offending_rows: tuple[Mapping[str, Any], ...] = ()
+
+    @property
+    def offending(self) -> tuple[OffendingClass, ...]:
+        return tuple(OffendingClass.from_json(row) for row in self.offending_rows)
 
     def to_json(self) -> Json:
         return {
@@ -428,7 +434,7 @@ class ClassSize:
             "super_large_share": self.super_large_share,
             "large_threshold": self.large_threshold,
             "super_large_threshold": self.super_large_threshold,
-            "offending": [c.to_json() for c in self.offending],
+            "offending": list(self.offending_rows),
         }
 
     @classmethod
@@ -446,9 +452,7 @@ class ClassSize:
             super_large_share=d.get("super_large_share"),
             large_threshold=d.get("large_threshold"),
             super_large_threshold=d.get("super_large_threshold"),
-            offending=tuple(
-                OffendingClass.from_json(c) for c in _list(d.get("offending")) if isinstance(c, Mapping)
-            ),
+            offending_rows=tuple(c for c in _list(d.get("offending")) if isinstance(c, Mapping)),
         )
 
 
@@ -563,13 +567,19 @@ class AchievementSchool:
 @dataclass(frozen=True, slots=True)
 class Achievement:
     """One stage and subject (§6): the portal's estimate of the inter-school difference rate, the urban quality
-    schools' reference mean, and each other school's rate against it (passes below `limit`)."""
+    schools' reference mean, and each other school's rate against it (passes below `limit`). The schools are
+    kept as their JSON records (`school_rows`, shared with the document: a county has hundreds of them) and typed
+    when read (`schools`)."""
 
     inter_school_difference_rate: Number | None
     reference_mean: Number | None
     reference_schools: tuple[str, ...] = ()
     limit: Number | None = None
-    schools: tuple[AchievementSchool, ...] = ()
+    school_rows: tuple[Mapping[str, Any], ...] = ()
+
+    @property
+    def schools(self) -> tuple[AchievementSchool, ...]:
+        return tuple(AchievementSchool.from_json(row) for row in self.school_rows)
 
     def to_json(self) -> Json:
         return {
@@ -577,7 +587,7 @@ class Achievement:
             "reference_mean": self.reference_mean,
             "reference_schools": list(self.reference_schools),
             "limit": self.limit,
-            "schools": [s.to_json() for s in self.schools],
+            "schools": list(self.school_rows),
         }
 
     @classmethod
@@ -587,7 +597,7 @@ class Achievement:
             d.get("reference_mean"),
             tuple(_list(d.get("reference_schools"))),
             d.get("limit"),
-            tuple(AchievementSchool.from_json(s) for s in _list(d.get("schools")) if isinstance(s, Mapping)),
+            tuple(s for s in _list(d.get("schools")) if isinstance(s, Mapping)),
         )
 
 
@@ -763,10 +773,10 @@ def read_achievement(d: Any) -> dict[str, dict[str, Achievement]]:
 def worst_rate_vs_urban_quality(achievement: Mapping[str, Mapping[str, Achievement]]) -> Number | None:
     """The highest difference rate against the urban quality schools of any school, stage and subject."""
     rates = [
-        school.rate_vs_urban_quality
+        rate
         for subjects in achievement.values()
         for subject in subjects.values()
-        for school in subject.schools
-        if school.rate_vs_urban_quality is not None
+        for row in subject.school_rows
+        if (rate := row.get("rate_vs_urban_quality")) is not None
     ]
     return max(rates) if rates else None
