@@ -5,6 +5,7 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.routers import SimpleRouter
 
 from . import selectors
+from .filters import PlanFilter, ProjectFilter
 from .models import Plan, ProgrammeBox, Project, Target, Task
 
 
@@ -88,6 +89,7 @@ class PlanSerializer(serializers.ModelSerializer):
 class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = PlanSerializer
     permission_classes = [permissions.IsAuthenticated]
+    filterset_class = PlanFilter
 
     def get_queryset(self):
         return selectors.plan_list(user=self.request.user).prefetch_related(
@@ -98,6 +100,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
 class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ProjectSerializer
     permission_classes = [permissions.IsAuthenticated]
+    filterset_class = ProjectFilter
 
     def get_queryset(self):
         return selectors.project_list(user=self.request.user)

@@ -4,12 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.scoping import editable_counties, visible_counties
+from core.scoping import editable_counties
 
-from .choices import Ownership, SchoolKind, UrbanRuralCode
 from .models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
-
-ANY = [("", _("全部"))]
 
 
 def apply_validation_error(form, error: ValidationError) -> None:
@@ -33,36 +30,6 @@ class SubjectInput(forms.TextInput):
 
     def __init__(self, attrs=None):
         super().__init__({"list": "subject-options", "autocomplete": "off", **(attrs or {})})
-
-
-# ---------------------------------------------------------------- filters
-
-
-class SchoolFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("搜索"),
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": _("学校标识码或名称"), "type": "search"}),
-    )
-    county = forms.ModelChoiceField(
-        label=_("区县"), queryset=None, required=False, to_field_name="code", empty_label=_("全部区县")
-    )
-    kind = forms.ChoiceField(label=_("办学类型"), choices=ANY + SchoolKind.choices, required=False)
-    urban_rural_code = forms.ChoiceField(
-        label=_("城乡分类"), choices=ANY + UrbanRuralCode.choices, required=False
-    )
-    ownership = forms.ChoiceField(label=_("办学性质"), choices=ANY + Ownership.choices, required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["county"].queryset = visible_counties(user).order_by("code")
-
-    def filters(self) -> dict:
-        """The valid filters only: a filter the user may not use (another county) is dropped and flagged."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {key: value for key, value in self.cleaned_data.items() if value not in ("", None)}
 
 
 # ---------------------------------------------------------------- school

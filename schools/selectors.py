@@ -1,7 +1,7 @@
 """Reads of schools and county inputs for the portal's pages. Every query is scoped with core.scoping: an
 object outside the user's region is simply not found (the views answer 404)."""
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.shortcuts import get_object_or_404
 
 from core.models import Region
@@ -10,27 +10,9 @@ from core.scoping import scope, visible_counties
 from .models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
 
 
-def school_list(
-    *,
-    user,
-    q: str = "",
-    county: Region | None = None,
-    kind: str = "",
-    urban_rural_code: str = "",
-    ownership: str = "",
-) -> QuerySet[School]:
-    schools = scope(School.objects.select_related("county"), user)
-    if q:
-        schools = schools.filter(Q(code__icontains=q) | Q(name__icontains=q))
-    if county is not None:
-        schools = schools.filter(county=county)
-    if kind:
-        schools = schools.filter(kind=kind)
-    if urban_rural_code:
-        schools = schools.filter(urban_rural_code=urban_rural_code)
-    if ownership:
-        schools = schools.filter(ownership=ownership)
-    return schools.order_by("county__code", "code")
+def school_list(*, user) -> QuerySet[School]:
+    """The schools the user may see; the list's filters are schools.filters.SchoolFilter."""
+    return scope(School.objects.select_related("county"), user).order_by("county__code", "code")
 
 
 def school_get(*, user, code: str) -> School:

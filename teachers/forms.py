@@ -3,50 +3,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.scoping import scope, visible_counties
-from schools.choices import Degree, Stage
+from core.scoping import scope
 from schools.forms import SubjectInput
 from schools.models import School
 
 from .models import Teacher
 
-ANY = [("", _("全部"))]
 YES_NO_UNKNOWN = [("unknown", _("未填")), ("true", _("是")), ("false", _("否"))]
-
-
-class TeacherFilterForm(forms.Form):
-    county = forms.ModelChoiceField(
-        label=_("区县"), queryset=None, required=False, to_field_name="code", empty_label=_("全部区县")
-    )
-    school = forms.ModelChoiceField(
-        label=_("学校"), queryset=None, required=False, to_field_name="code", empty_label=_("全部学校")
-    )
-    year = forms.IntegerField(label=_("学年"), required=False, min_value=1990, max_value=2100)
-    stage = forms.ChoiceField(label=_("任教学段"), choices=ANY + Stage.choices, required=False)
-    degree = forms.ChoiceField(label=_("最高学历"), choices=ANY + Degree.choices, required=False)
-    full_time = forms.TypedChoiceField(
-        label=_("是否专任教师"),
-        choices=[("", _("全部")), ("1", _("专任")), ("0", _("非专任"))],
-        required=False,
-        coerce=lambda value: value == "1",
-        empty_value=None,
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["county"].queryset = visible_counties(user).order_by("code")
-        schools = scope(School.objects.all(), user).order_by("code")
-        county_code = self.data.get("county") if self.is_bound else None
-        if county_code:
-            schools = schools.filter(county__code=county_code)
-        self.fields["school"].queryset = schools
-
-    def filters(self) -> dict:
-        """The valid filters only: a filter the user may not use (another county) is dropped and flagged."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {key: value for key, value in self.cleaned_data.items() if value not in ("", None)}
 
 
 class TeacherForm(forms.ModelForm):
