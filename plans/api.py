@@ -1,12 +1,13 @@
 """/api/v1/plans/ and /api/v1/plan-projects/: read-only, scoped like the pages (another county's project → 404).
 Target status comes from the latest stored results (plans.selectors.evaluate_target)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.routers import SimpleRouter
 
 from . import selectors
 from .filters import PlanFilter, ProjectFilter
-from .models import Plan, ProgrammeBox, Project, Target, Task
+from .models import Plan, ProgrammeBox, Project, Target, TargetStatus, Task
 
 
 class TaskSerializer(serializers.ModelSerializer):
@@ -23,11 +24,11 @@ class BoxSerializer(serializers.ModelSerializer):
         model = ProgrammeBox
         fields = ["id", "number", "title", "task", "content", "declared_total", "items_sum", "discrepancy"]
 
-    def get_items_sum(self, box):
+    def get_items_sum(self, box) -> str | None:
         value = selectors.box_budget(box)["items_sum"]
         return None if value is None else str(value)
 
-    def get_discrepancy(self, box):
+    def get_discrepancy(self, box) -> str | None:
         value = selectors.box_budget(box)["discrepancy"]
         return None if value is None else str(value)
 
@@ -49,10 +50,11 @@ class TargetSerializer(serializers.ModelSerializer):
             cache[target.pk] = selectors.evaluate_target(target, user=self.context["request"].user)
         return cache[target.pk]
 
+    @extend_schema_field(serializers.ChoiceField(choices=TargetStatus.choices))
     def get_status(self, target):
         return self._evaluation(target).status
 
-    def get_latest_value(self, target):
+    def get_latest_value(self, target) -> float | None:
         return self._evaluation(target).value
 
 
@@ -69,7 +71,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "indicator_code", "result_year", "shortfall", "overdue",
         ]  # fmt: skip
 
-    def get_overdue(self, project):
+    def get_overdue(self, project) -> bool:
         return selectors.is_overdue(project)
 
 

@@ -19,8 +19,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import ProhibitNullCharactersValidator
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import extend_schema_field
 
 from core.choices import RegionLevel
 from core.models import Region
@@ -33,6 +31,7 @@ MIN_YEAR, MAX_YEAR = 1990, 2100
 TEXT_MAX_LENGTH = 100
 INVALID_CHOICE = _("不是可选的值，请从列表中选择")
 OUT_OF_SCOPE = _("不在您可查看的范围内，或不存在")
+YES_NO_HELP = _("是/否：1/0、true/false、yes/no、是/否")
 # Django's own Chinese for this reads "empty string", which would send the user looking for the wrong thing.
 NUL_CHARACTER = {"null_characters_not_allowed": _("含有空字符（NUL），请删除后重试")}
 
@@ -88,6 +87,7 @@ def county_choice(field_name="county"):
     return ModelChoiceFilter(
         field_name=field_name,
         label=_("区县"),
+        help_text=_("区县代码（6位），限您可查看的区县"),
         queryset=counties_of,
         to_field_name="code",
         empty_label=_("全部区县"),
@@ -141,9 +141,12 @@ class YesNoField(forms.TypedChoiceField):
         return value
 
 
-@extend_schema_field(OpenApiTypes.BOOL)
-class YesNoFilter(django_filters.Filter):
+class YesNoFilter(django_filters.BooleanFilter):
     field_class = YesNoField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("help_text", YES_NO_HELP)
+        super().__init__(*args, **kwargs)
 
 
 class SchoolSearchField(forms.CharField):
@@ -181,7 +184,6 @@ class SchoolSearchField(forms.CharField):
         return schools
 
 
-@extend_schema_field(OpenApiTypes.STR)
 class SchoolSearchFilter(django_filters.filters.QuerySetRequestMixin, django_filters.CharFilter):
     """Filter rows by their school (`field_name` is the path to it, "" for the school itself)."""
 
@@ -189,6 +191,7 @@ class SchoolSearchFilter(django_filters.filters.QuerySetRequestMixin, django_fil
 
     def __init__(self, field_name="school", **kwargs):
         kwargs.setdefault("label", _("学校"))
+        kwargs.setdefault("help_text", _("学校标识码（10位，精确匹配）或学校名称的一部分，限您可查看的学校"))
         kwargs.setdefault("queryset", schools_of)
         super().__init__(field_name=field_name, **kwargs)
 
@@ -237,6 +240,7 @@ class SchoolFilter(ScopedFilterSet):
     q = text_filter(
         _("搜索"),
         method="search",
+        help_text=_("学校标识码或名称的一部分"),
         widget=forms.TextInput(attrs={"type": "search", "placeholder": _("学校标识码或名称")}),
     )
     county = county_choice()

@@ -152,6 +152,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Two choice sets share the field name "stage": a teacher's (with 高中) and a class's (compulsory only).
+    "ENUM_NAME_OVERRIDES": {
+        "TeacherStageEnum": "schools.choices.Stage",
+        "ClassStageEnum": "schools.choices.ClassStage",
+        "VerdictEnum": "indicators.serializers.VERDICTS",
+    },
 }
 
 # Celery: with no broker configured, tasks run in-process so `make run` needs no Redis.
