@@ -36,7 +36,7 @@ class PlanFilter(ScopedFilterSet):
         empty_label=_("全部"),
         error_messages={"invalid_choice": OUT_OF_SCOPE, **NUL_CHARACTER},
     )
-    year = year_filter()
+    year = year_filter(label=_("印发年份"))
     built_in = YesNoFilter(label=_("内置"))
 
     class Meta:

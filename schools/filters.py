@@ -101,8 +101,9 @@ class IntegerFilter(django_filters.NumberFilter):
     field_class = forms.IntegerField
 
 
-def year_filter(field_name="year"):
-    return IntegerFilter(field_name=field_name, label=_("学年"), min_value=MIN_YEAR, max_value=MAX_YEAR)
+def year_filter(field_name="year", label=None):
+    label = label or _("学年")
+    return IntegerFilter(field_name=field_name, label=label, min_value=MIN_YEAR, max_value=MAX_YEAR)
 
 
 def text_filter(label, field_name=None, lookup_expr="exact", **kwargs):
