@@ -122,7 +122,7 @@ def synthetic_county(
             if not p:
                 continue
             n = max(2, round(p * per_pupil * rng.uniform(0.85, 1.15)))
-            bachelor = (0.86 if urban else 0.7) * rng.uniform(0.9, 1.1)
+            bachelor = (0.84 if urban else 0.74) * rng.uniform(0.92, 1.08)
             for k in range(n):
                 r = rng.random()
                 degree = (
