@@ -474,7 +474,8 @@ def solve_cheapest(
     phase = "lp"
     while time.monotonic() < deadline:
         result.iterations += 1
-        remaining = deadline - time.monotonic()
+        # keep a little time back for rounding, repairing and the engine's check of the last solution
+        remaining = deadline - time.monotonic() - min(1.0, 0.02 * time_limit)
         start = model.complete(best_x) if phase == "mip" and ok else None
         outcome = model.milp.solve(remaining, relax=phase == "lp", start=start, gap=gap)
         if outcome.status == INFEASIBLE:
