@@ -5,14 +5,12 @@ The CV limit of one indicator and stage, CV ≤ c, reads with the spec's formula
     sqrt(Σ_u P_u·(v_u − m)²)  ≤  c·sqrt(W)·m,      W = Σ P_u,  m = Σ P_u·v_u / W,
 
 a second-order cone in the unit values v (the left side is a norm of a linear function of v, the right side is
-linear). Both planners make every v_u affine in their decision variables, so the feasible set is convex and every
-tangent plane of the cone is a valid cut (outer approximation): at a point v* with S* = sqrt(ΣP(v*−m*)²) > 0,
-
-    Σ_u P_u·[(v*_u − m*)/S* − c/sqrt(W)]·v_u  ≤  0
-
-holds for every v that meets the limit (Cauchy–Schwarz: Σ P·(v*−m*)/S*·(v−m) ≤ ||v−m||_P), and v* violates it
-exactly when its CV exceeds c. A model with any set of such cuts is a relaxation: its optimum (or the solver's
-dual bound) is a lower bound of the true problem, and its solution, when it meets every limit, is optimal.
+linear). Both planners make every v_u affine in their decision variables, so the limit is a convex constraint.
+HiGHS has no cones: `CvGroup.extend` adds a lifted outer approximation (separable tangents, refined at each
+solution by `CvGroup.refine`; docs/remedies.md explains it and why it is used rather than tangent planes of the
+whole cone). Every row it adds is implied by the true limit, so a model with them is a relaxation: its optimum
+(or the solver's dual bound) is a lower bound of the true problem, and its solution, when it meets every limit,
+is optimal.
 """
 
 from __future__ import annotations
@@ -281,27 +279,6 @@ class CvGroup:
             else:
                 lo = mid
         return np.maximum(v, hi)
-
-    def cut(self, v: np.ndarray, limit: float | None = None) -> tuple[dict[int, float], float] | None:
-        """The tangent plane of the cone at the unit values v as (coefs over columns, upper bound), or None
-        when v has no spread (its CV is 0: nothing to cut)."""
-        c = self.limit if limit is None else limit
-        w, total = self.weights, float(self.weights.sum())
-        m = float(w @ v) / total
-        s = math.sqrt(max(float(w @ (v - m) ** 2), 0.0))
-        if s <= 1e-12 * max(1.0, abs(m)) * math.sqrt(total):
-            return None
-        alpha = w * ((v - m) / s - c / math.sqrt(total))
-        coefs = alpha @ self.matrix if self.cols else np.zeros(0)
-        rhs = -float(alpha @ self.base)
-        scale = max(float(np.abs(coefs).max()) if len(coefs) else 0.0, 1e-300)
-        if scale <= 1e-300:
-            return None
-        keep = np.abs(coefs) > 1e-13 * scale
-        return (
-            {self.cols[i]: float(coefs[i] / scale) for i in np.nonzero(keep)[0]},
-            rhs / scale,
-        )
 
 
 def weighted_cv(v: np.ndarray, w: np.ndarray) -> float | None:
