@@ -32,8 +32,9 @@
  *   small_multiples one small line chart per indicator, sharing x
  *     {x: [...], panels: [{title, unit, digits, threshold | null, values, display, pass}]}
  *
- * Every chart has a toolbox with save-as-image, titled in the page's language (document.documentElement.lang),
- * and follows its figure's width (ResizeObserver), down to a 390 px phone.
+ * Numbers in tooltips and bar labels are the "display" strings, so chart and table always agree; "digits" is the
+ * precision they were rounded to. Every chart has a toolbox with save-as-image, titled in the page's language
+ * (document.documentElement.lang), and follows its figure's width (ResizeObserver), down to a 390 px phone.
  */
 (function () {
   "use strict";
@@ -47,27 +48,15 @@
     ? { save: "保存为图片", target: "目标", threshold: "标准", deadline: "目标时限", count: "个数" }
     : { save: "Save as image", target: "Target", threshold: "Standard", deadline: "Deadline", count: "Count" };
   var COLOR = {
-    pass: "#1e6b3a", fail: "#b3261e", none: "#8a96a3", main: "#1f4e79", line: "#1f2933",
+    pass: "#1e6b3a", fail: "#b3261e", main: "#1f4e79", line: "#1f2933",
     target: "#a15c00", planned: "#6b7f95", band: ["rgba(230, 160, 0, 0.16)", "rgba(179, 38, 30, 0.14)"],
     bandBar: ["#c98a00", "#b3261e"]
   };
   // Failing bars also carry stripes, so pass and fail differ without colour vision.
   var FAIL_DECAL = { symbol: "rect", symbolSize: 1, dashArrayX: [1, 0], dashArrayY: [3, 5], rotation: -Math.PI / 4, color: "rgba(255,255,255,0.45)" };
   var reduceMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
-  var numberFormats = {};
   var charts = [];
   var printing = false;  // no toolbox on paper
-
-  function format(value, digits) {
-    if (value === null || value === undefined) return "—";
-    var key = String(digits);
-    if (!numberFormats[key]) {
-      numberFormats[key] = new Intl.NumberFormat(zh ? "zh-CN" : "en", {
-        minimumFractionDigits: digits, maximumFractionDigits: digits
-      });
-    }
-    return numberFormats[key].format(value);
-  }
 
   function statusColor(pass) {
     return pass === true ? COLOR.pass : pass === false ? COLOR.fail : COLOR.main;

@@ -156,6 +156,12 @@ def clerk_page(page, clerk):
 
 
 @pytest.fixture
+def other_clerk_page(page, other_clerk):
+    """The outsider: another county's clerk, for "another county's page is 404" in the browser."""
+    return log_in(page, other_clerk)
+
+
+@pytest.fixture
 def official_page(page, official):
     return log_in(page, official)
 
