@@ -3,7 +3,7 @@
  * No inline script anywhere (the pages run under Content-Security-Policy script-src 'self'): base.html loads this
  * file with data-echarts="<url of static/vendor/echarts/echarts.min.js>"; the library is fetched only on pages
  * that have a chart. Each figure is rendered by templates/includes/chart.html from a spec built in Python
- * (config/charts.py) and holds:
+ * (core/charts.py) and holds:
  *   <script type="application/json" id="ID">  the spec's data, below
  *   <div class="chart-table">                  the same numbers as a table: the source of truth, what screen
  *                                              readers, print and browsers without JavaScript get

@@ -1,4 +1,4 @@
-"""A page with one chart of every kind config/charts.py builds, for the browser tests.
+"""A page with one chart of every kind core/charts.py builds, for the browser tests.
 
 The numbers are made up but shaped like the portal's: schools against a threshold, class sizes around the
 45/50 limits and the 56/66 bands, a trend and a plan trajectory, counties ranked by CV, the share of counties
@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.template import engines
 
-from config import charts
+from core import charts
 
 TEMPLATE = Path(__file__).with_name("chart_demo.html")
 CSP = "script-src 'self'; object-src 'none'; base-uri 'self'"

@@ -1,4 +1,4 @@
-"""Chart specs (config/charts.py) and their include: what a reader of the chart or its table would notice —
+"""Chart specs (core/charts.py) and their include: what a reader of the chart or its table would notice —
 rounding that never flips a verdict, best-first order, bins that fall on the class-size limits, targets met or
 missed, and one table row per number drawn."""
 
@@ -9,7 +9,7 @@ import pytest
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from config import charts
+from core import charts
 
 
 def shown(text: str) -> float:
