@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from . import resources
@@ -14,6 +15,7 @@ from .models import (
     SchoolYear,
 )
 from .resources import ScopedImportExportAdmin
+from .workbook.uploads import UploadRefused, check_evidence
 
 
 @admin.register(Region)
@@ -89,8 +91,21 @@ class MonitoringAdmin(ScopedImportExportAdmin):
     list_filter = ("year", "stage")
 
 
+class DeclarationForm(forms.ModelForm):
+    def clean_evidence(self):
+        evidence = self.cleaned_data.get("evidence")
+        # Only a newly uploaded file is checked; the stored one was checked when it came in.
+        if evidence and hasattr(evidence, "content_type"):
+            try:
+                check_evidence(evidence, evidence.name, evidence.size)
+            except UploadRefused as refused:
+                raise forms.ValidationError(refused.message) from refused
+        return evidence
+
+
 @admin.register(Declaration)
 class DeclarationAdmin(ScopedImportExportAdmin):
+    form = DeclarationForm
     resource_classes = [resources.DeclarationResource]
     county_path = "county"
     list_display = ("county", "year", "item_code", "met")

@@ -10,7 +10,17 @@ from rest_framework import serializers
 
 from accounts.scoping import scope, visible_counties
 
-from .models import Achievement, CountyYear, Funding, Monitoring, Region, School, SchoolClass, SchoolYear
+from .models import (
+    Achievement,
+    CountyYear,
+    Funding,
+    Monitoring,
+    Region,
+    School,
+    SchoolClass,
+    SchoolYear,
+    school_code_validator,
+)
 
 AUDIT_FIELDS = ("updated_at",)
 
@@ -73,6 +83,9 @@ class SchoolSerializer(ScopedModelSerializer):
         )
         read_only_fields = AUDIT_FIELDS
         key_fields = ()
+        # No UniqueValidator: its "已存在" would confirm another county's school; the service refuses a taken
+        # code with a message that depends on what the user may see (schools.selectors.school_code_refusal).
+        extra_kwargs = {"code": {"validators": [school_code_validator]}}
 
 
 class SchoolYearSerializer(ScopedModelSerializer):

@@ -20,6 +20,18 @@ def static_root_exists():
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
+@pytest.fixture(autouse=True)
+def fresh_throttles():
+    """API throttles count in the default cache; with the in-process cache (SQLite runs) reused user ids would
+    carry one test's calls into the next. A Redis cache is shared with the broker and is left alone."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    if isinstance(caches["default"], LocMemCache):
+        caches["default"].clear()
+    yield
+
+
 def worker_unavailable_reason() -> str | None:
     if os.environ.get("CELERY_TEST_WORKER") != "1":
         return "needs a real Celery worker: set CELERY_TEST_WORKER=1 (CI does, against Redis and PostgreSQL)"

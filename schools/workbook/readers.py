@@ -19,6 +19,7 @@ from xml.etree import ElementTree
 from django.conf import settings
 
 from .spec import IGNORED_SHEETS, SHEET_NAMES, Sheet
+from .uploads import UploadRefused, check_zip
 
 
 class FileProblem(Exception):
@@ -62,30 +63,61 @@ def _check_size(path: Path) -> None:
         raise FileProblem("文件为空。")
 
 
-def open_source(path) -> list[SheetSource]:
-    """Recognise the source by its content (not only its name) and list its sheets in workbook order."""
+def open_source(path, file_name: str | None = None) -> list[SheetSource]:
+    """Recognise the source by its content (not only its name) and list its sheets in workbook order.
+
+    file_name is the name the user gave the file (an upload is stored under a name of the storage's choosing):
+    a single CSV is recognised by it. Every sheet is bounded to settings.IMPORT_MAX_ROWS_PER_SHEET rows.
+    """
     path = Path(path)
     if not path.exists():
         raise FileProblem("找不到文件。")
+    sources = _open(path, file_name or path.name)
+    for source in sources:
+        source.open_rows = _bounded_rows(source.open_rows, source.name)
+    return sources
+
+
+def _too_many_rows(sheet_name: str) -> FileProblem:
+    limit = settings.IMPORT_MAX_ROWS_PER_SHEET
+    return FileProblem(f"工作表「{sheet_name}」超过 {limit} 行的上限，无法导入；请拆分后分别导入。")
+
+
+def _bounded_rows(open_rows, sheet_name: str):
+    """The rows of one sheet, refused as soon as there are more than the limit (CSV sheets are only counted
+    while streamed; a workbook's sheet was already checked on opening)."""
+
+    def rows() -> Iterator[tuple[int, list]]:
+        limit = settings.IMPORT_MAX_ROWS_PER_SHEET + 1  # the header row comes on top
+        for count, row in enumerate(open_rows(), start=1):
+            if count > limit:
+                raise _too_many_rows(sheet_name)
+            yield row
+
+    return rows
+
+
+def _open(path: Path, file_name: str) -> list[SheetSource]:
     if path.is_dir():
         return _csv_folder(path)
     _check_size(path)
     with open(path, "rb") as fh:
         head = fh.read(8)
-    suffix = path.suffix.lower()
+    display = Path(file_name).name
+    suffix = Path(display).suffix.lower()
     if suffix == ".csv":
-        sheet = _sheet_for(path.stem)
+        sheet = _sheet_for(Path(display).stem)
         if sheet is None:
             raise FileProblem(
-                f"无法识别的 CSV 文件名「{path.name}」：文件名应为工作表名称，例如 学校.csv 或 schools.csv。"
+                f"无法识别的 CSV 文件名「{display}」：文件名应为工作表名称，例如 学校.csv 或 schools.csv。"
             )
-        return [_csv_sheet(sheet, path.name, lambda: open(path, "rb"), path.stat().st_size)]
+        return [_csv_sheet(sheet, display, lambda: open(path, "rb"), path.stat().st_size)]
     if head.startswith(b"PK\x03\x04"):
         try:
-            archive = zipfile.ZipFile(path)
+            archive = check_zip(path, display)
             names = archive.namelist()
-        except (zipfile.BadZipFile, OSError) as exc:
-            raise FileProblem("文件已损坏，无法打开。") from exc
+        except UploadRefused as refused:
+            raise FileProblem(refused.message) from refused
         if "xl/workbook.xml" in names:
             return _xlsx(path, archive)
         return _csv_zip(path, archive)
@@ -125,6 +157,8 @@ def _xlsx(path: Path, archive: zipfile.ZipFile | None) -> list[SheetSource]:
         )
         if empty:
             continue
+        if calamine_sheet.height - 1 > settings.IMPORT_MAX_ROWS_PER_SHEET:
+            raise _too_many_rows(name)
         if sheet is None:
             if name.strip().lower() in IGNORED_SHEETS:
                 continue
@@ -299,7 +333,7 @@ def _csv_zip(path: Path, archive: zipfile.ZipFile) -> list[SheetSource]:
         )
     if not sources:
         raise FileProblem("压缩包中没有 CSV 文件。")
-    if total_size > 5 * settings.IMPORT_MAX_FILE_BYTES:
+    if total_size > settings.IMPORT_MAX_UNPACKED_BYTES:
         raise FileProblem("压缩包解压后过大，请拆分后分别导入。")
     return _in_sheet_order(sources)
 
