@@ -22,13 +22,19 @@ def static_root_exists():
 
 @pytest.fixture(autouse=True)
 def fresh_throttles():
-    """API throttles count in the default cache; with the in-process cache (SQLite runs) reused user ids would
-    carry one test's calls into the next. A Redis cache is shared with the broker and is left alone."""
+    """API throttles count in the default cache, keyed by user id or address; ids restart in every test database,
+    so one test's calls would count against the next. Clear the in-process cache (SQLite runs), or only the
+    throttle keys of a Redis cache (it is shared with the broker, whose keys must stay)."""
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 
-    if isinstance(caches["default"], LocMemCache):
-        caches["default"].clear()
+    backend = caches["default"]
+    if isinstance(backend, LocMemCache):
+        backend.clear()
+    elif hasattr(backend, "_cache") and hasattr(backend._cache, "get_client"):
+        client = backend._cache.get_client(write=True)
+        for key in client.scan_iter(match=backend.make_key("throttle_*")):
+            client.delete(key)
     yield
 
 
