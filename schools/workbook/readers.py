@@ -148,6 +148,11 @@ def _xlsx(path: Path, archive: zipfile.ZipFile | None) -> list[SheetSource]:
     unknown: list[str] = []
     for name in names:
         sheet = _sheet_for(name)
+        # Before calamine builds the sheet: it allocates every cell between the first and the last one, so a
+        # few cells placed far apart would take gigabytes whatever the file's size.
+        scan = _scan_sheet_xml(archive, xml_paths[name]) if name in xml_paths else None
+        if scan is not None:
+            _check_extent(name, scan)
         try:
             calamine_sheet = workbook.get_sheet_by_name(name)
         except Exception as exc:
@@ -178,8 +183,8 @@ def _xlsx(path: Path, archive: zipfile.ZipFile | None) -> list[SheetSource]:
                         "message": f"表头有合并单元格（{ref}），请取消合并，每列一个表头",
                     }
                 )
-        if name in xml_paths:
-            source.errors.extend(_formula_cells(archive, xml_paths[name]))
+        if scan is not None:
+            source.errors.extend(scan.formulas)
         sources.append(source)
     if unknown:
         known = "、".join(s.zh for s in _all_sheets())
@@ -250,20 +255,55 @@ _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?r="([A-Z]+)(\d+)"')
 
 
-def _formula_cells(archive: zipfile.ZipFile, member: str, limit: int = 500) -> list[dict]:
-    """Cells holding formulas, found by streaming the sheet XML (no DOM)."""
-    found: list[dict] = []
+# Column ZZ is the 702nd: the widest standard sheet has a few dozen columns.
+MAX_COLUMN_LETTERS = 2
+_WIDE_CELL = re.compile(rb'\sr="([A-Z]{%d,})(\d+)"' % (MAX_COLUMN_LETTERS + 1))
+_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\s[^>]*?r="(\d+)"')
+
+
+@dataclass
+class SheetScan:
+    formulas: list = field(default_factory=list)  # located errors, one per formula cell (at most `limit`)
+    last_row: int = 0  # the highest row number (or the number of rows, when rows carry no number)
+    wide_cell: str = ""  # a cell beyond column ZZ, if any
+
+
+def _check_extent(name: str, scan: SheetScan) -> None:
+    if scan.last_row - 1 > settings.IMPORT_MAX_ROWS_PER_SHEET:
+        raise _too_many_rows(name)
+    if scan.wide_cell:
+        raise FileProblem(
+            f"工作表「{name}」在 {scan.wide_cell} 有内容，超出了 ZZ 列；标准数据表没有这么多列，"
+            "请删除多余的列后再导入。"
+        )
+
+
+def _scan_sheet_xml(archive: zipfile.ZipFile, member: str, limit: int = 500) -> SheetScan:
+    """One streaming pass over the sheet XML (no DOM): cells holding formulas, the last row, a cell too far right."""
+    scan = SheetScan()
+    found = scan.formulas
     try:
         stream = archive.open(member)
     except KeyError:
-        return found
+        return scan
     tail = b""
+    rows = 0
     with stream:
-        while len(found) < limit:
+        while True:
             chunk = stream.read(1 << 20)
             if not chunk:
                 break
             buffer = tail + chunk
+            rows += chunk.count(b"<row ") + chunk.count(b"<row>")
+            last = buffer.rfind(b"<row ")
+            number = _ROW_NUMBER.match(buffer, last) if last >= 0 else None
+            if number:
+                scan.last_row = max(scan.last_row, int(number.group(1)))
+            if not scan.wide_cell and (wide := _WIDE_CELL.search(buffer)):
+                scan.wide_cell = (wide.group(1) + wide.group(2)).decode()
+            if len(found) >= limit:
+                tail = buffer[-256:]
+                continue
             # Every formula tag contains "<f" or ":f" (prefixed namespace); the common megabyte has neither,
             # and two substring searches are far cheaper than running the regex at every "<".
             candidates = _FORMULA.finditer(buffer) if b"<f" in buffer or b":f" in buffer else ()
@@ -288,7 +328,8 @@ def _formula_cells(archive: zipfile.ZipFile, member: str, limit: int = 500) -> l
             tail = buffer[cut:] if cut >= 0 and len(buffer) - cut < 65536 else b""
             if tail and _FORMULA.search(tail):
                 tail = b""
-    return found
+    scan.last_row = max(scan.last_row, rows)
+    return scan
 
 
 def _column_index(letters: str) -> int:

@@ -296,3 +296,43 @@ def test_a_docx_shaped_bomb_is_refused_as_evidence(client, admin_user, county, t
         archive.writestr("word/document.xml", b"0" * (3 * MB))
     response = evidence_post(client, admin_user, county, "证明.docx", buffer.getvalue())
     assert "压缩比异常" in response.content.decode()
+
+
+def with_sheet_xml(path: Path, tmp_path: Path, extra: bytes) -> Path:
+    """The workbook at `path` with `extra` appended to the first sheet's rows."""
+    out = tmp_path / f"edited-{path.name}"
+    with zipfile.ZipFile(path) as seed, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in seed.infolist():
+            data = seed.read(info)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                data = data.replace(b"</sheetData>", extra + b"</sheetData>")
+            target.writestr(info, data)
+    return out
+
+
+def test_two_cells_a_million_rows_apart_are_refused_before_the_sheet_is_built(tmp_path, county, monkeypatch):
+    """calamine allocates every cell between the first and the last: the extent is checked on the XML first."""
+    from python_calamine import CalamineWorkbook
+
+    path = with_sheet_xml(
+        write_xlsx(tmp_path / "f.xlsx", basic_sheets()),
+        tmp_path,
+        b'<row r="1048576"><c r="A1048576"><v>1</v></c></row>',
+    )
+
+    def never_built(self, name):
+        raise AssertionError("the sheet was built before its extent was checked")
+
+    monkeypatch.setattr(CalamineWorkbook, "get_sheet_by_name", never_built)
+    result = import_workbook(path)
+    assert result.errors[0]["message"].startswith("工作表「学校」超过 1000000 行的上限")
+
+
+def test_a_cell_far_to_the_right_is_refused_naming_it(tmp_path, county):
+    path = with_sheet_xml(
+        write_xlsx(tmp_path / "f.xlsx", basic_sheets()),
+        tmp_path,
+        b'<row r="3"><c r="XFD3"><v>1</v></c></row>',
+    )
+    message = import_workbook(path).errors[0]["message"]
+    assert "工作表「学校」在 XFD3 有内容" in message
