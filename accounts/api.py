@@ -12,7 +12,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.throttling import AuthTokenThrottle
+from core.throttling import AuthTokenThrottle
 
 from . import services
 from .authentication import token_expires_at

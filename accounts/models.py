@@ -10,11 +10,11 @@ class Role(models.TextChoices):
 
 
 class User(AbstractUser):
-    """A portal user: one role, one region. Scoping (accounts.scoping) derives every visible row from these two."""
+    """A portal user: one role, one region. Scoping (core.scoping) derives every visible row from these two."""
 
     role = models.CharField(_("角色"), max_length=10, choices=Role.choices, default=Role.OFFICIAL)
     region = models.ForeignKey(
-        "schools.Region",
+        "core.Region",
         verbose_name=_("所属行政区"),
         null=True,
         blank=True,

@@ -6,8 +6,6 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from config.middleware import is_api
-
 from . import services
 
 
@@ -27,7 +25,7 @@ def locked_out(request, original_response=None, credentials=None):
     for the API. It names neither the username nor the address, and says when to try again."""
     minutes = _cooloff_minutes()
     status = settings.AXES_HTTP_RESPONSE_CODE
-    if is_api(request):
+    if request.path_info.startswith("/api/"):
         response = JsonResponse(
             {
                 "detail": _(

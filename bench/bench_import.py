@@ -98,7 +98,8 @@ def prepare_database():
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from schools.models import Region, School
+    from core.models import Region
+    from schools.models import School
     from teachers.models import Teacher
 
     Teacher.objects.all().delete()
@@ -131,7 +132,7 @@ def run_path(kind, path, n):
 
     Teacher.objects.all().delete()
     if kind == "csv_again":
-        from schools.workbook import import_workbook
+        from workbook.importer import import_workbook
 
         assert import_workbook(path).ok
     start = time.perf_counter()
@@ -139,7 +140,7 @@ def run_path(kind, path, n):
         result = import_workbook(path)
         assert result.ok and not result.changed, result.counts
     elif kind in ("csv", "xlsx"):
-        from schools.workbook import import_workbook
+        from workbook.importer import import_workbook
 
         result = import_workbook(path)
         assert result.ok, result.errors[:3]
@@ -191,7 +192,7 @@ def run_path(kind, path, n):
     elif kind == "import_export":
         import tablib
 
-        from teachers.resources import TeacherResource
+        from workbook.resources_teachers import TeacherResource
 
         with connection.cursor() as cur:
             cur.execute("select id, code from schools_school")

@@ -6,7 +6,7 @@ PostgreSQL only (the production database). On first use it migrates and generate
 `generate_scale`: a county of 100 schools × 60 teachers (province 970000) and a province of 120 counties ×
 125 schools × 40 teachers (province 980000). Then, in one run:
 
-- one county: `indicators.services.recompute_county(county_id, year)`, warm-up + N timed repeats (median, min),
+- one county: `indicators.runs.recompute_county(county_id, year)`, warm-up + N timed repeats (median, min),
   and the floor: the same county's input queries (school facts, teacher and class GROUP BYs with the same
   conditional counts, offending classes, funding, achievement, county inputs), written as plain SQL; also that
   floor with school facts and funding read through their (school, year) index (as the engine reads one county);
@@ -47,15 +47,8 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
-from schools.models import (  # noqa: E402
-    Achievement,
-    CountyYear,
-    Funding,
-    Region,
-    School,
-    SchoolClass,
-    SchoolYear,
-)
+from core.models import Region  # noqa: E402
+from schools.models import Achievement, CountyYear, Funding, School, SchoolClass, SchoolYear  # noqa: E402
 from teachers.models import Teacher  # noqa: E402
 
 COUNTY_PROVINCE = "970000"
@@ -182,7 +175,7 @@ def phases(county: Region, repeat: int) -> dict:
     try:
         from indicators import rules
         from indicators.formulas import compute_report
-        from indicators.selectors import county_inputs, current_rule_set
+        from indicators.inputs import county_inputs, current_rule_set
     except ImportError as error:
         return {"skipped": str(error)}
     quality, basic = current_rule_set(rules.QUALITY_2017), current_rule_set(rules.BASIC_2012)
@@ -262,7 +255,7 @@ def main() -> int:
         print("bench_recompute needs PostgreSQL: set DATABASE_URL (e.g. …/junheng_bench)", file=sys.stderr)
         return 2
     ensure_data()
-    from indicators.services import recompute_county, recompute_many
+    from indicators.runs import recompute_county, recompute_many
 
     one = Region.objects.get(parent__parent__code=COUNTY_PROVINCE, level="county")
     province = list(

@@ -8,11 +8,13 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("api/v1/", include("config.api_urls")),
-    path("imports/", include("schools.urls_imports")),
+    path("imports/", include("workbook.urls")),
     path("indicators/", include("indicators.urls")),
     path("plans/", include("plans.urls")),
     path("teachers/", include("teachers.urls")),
     path("", include("schools.urls")),
+    # after schools.urls: its "schools/new/" must win over the school page's "schools/<code>/"
+    path("", include("dashboards.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

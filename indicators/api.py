@@ -1,6 +1,6 @@
 """/api/v1/counties/{code}/report/?year=YYYY — the stored county balance report (spec/report.md).
 
-Scoped through accounts.scoping: a county outside the user's region answers 404, as a missing one does.
+Scoped through core.scoping: a county outside the user's region answers 404, as a missing one does.
 """
 
 from django.shortcuts import get_object_or_404
@@ -9,7 +9,7 @@ from rest_framework.decorators import api_view
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
 
-from accounts.scoping import visible_counties
+from core.scoping import visible_counties
 
 from . import selectors
 

@@ -1,7 +1,16 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from core import hooks
+
 
 class IndicatorsConfig(AppConfig):
     name = "indicators"
     verbose_name = _("均衡指标")
+
+    def ready(self) -> None:
+        # Writes below this layer announce changed inputs through core.hooks; the engine answers with a recompute.
+        # (services imports models, which Django allows only once the registry is ready: hence here.)
+        from . import runs
+
+        hooks.on_data_changed(runs.data_changed)

@@ -1,6 +1,6 @@
 """Rule sets (versioned settings) and the stored results of the last recompute of each county and year.
 
-Results are written only by `services.recompute_county` (delete + insert in one transaction) and read only by
+Results are written only by `storage.store` (delete + insert in one transaction) and read only by
 `selectors`; nothing here is recomputed on read.
 """
 
@@ -103,7 +103,7 @@ class CountyResult(models.Model):
         INCOMPLETE = "incomplete", _("数据不全")
 
     county = models.ForeignKey(
-        "schools.Region", verbose_name=_("区县"), on_delete=models.CASCADE, related_name="indicator_results"
+        "core.Region", verbose_name=_("区县"), on_delete=models.CASCADE, related_name="indicator_results"
     )
     year = models.PositiveSmallIntegerField(_("学年"))
     rule_set = models.ForeignKey(
@@ -226,7 +226,7 @@ class UnitResult(models.Model):
 class RegionRollup(models.Model):
     """City / province roll-up of the latest county results of a year: share passing 2017, rankings."""
 
-    region = models.ForeignKey("schools.Region", on_delete=models.CASCADE, related_name="indicator_rollups")
+    region = models.ForeignKey("core.Region", on_delete=models.CASCADE, related_name="indicator_rollups")
     year = models.PositiveSmallIntegerField(_("学年"))
     computed_at = models.DateTimeField(_("计算时间"))
     counties = models.PositiveIntegerField(_("区县数"))

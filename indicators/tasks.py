@@ -9,10 +9,11 @@
 from celery import chord, shared_task
 from django.db import InterfaceError, OperationalError
 
-from schools.choices import RegionLevel
-from schools.models import Region
+from core.choices import RegionLevel
+from core.models import Region
 
-from . import services
+from . import rollups as region_rollups
+from . import runs
 from .models import RecomputeRun
 
 RETRY = {
@@ -35,27 +36,27 @@ def _run(run_id):
 def recompute_county(county_id: int, year: int | None = None, run_id: int | None = None) -> dict:
     """Recompute one county. A database outage is retried; any other failure is recorded on the run and the
     county's previous results stay (the write is one transaction)."""
-    services.debounce_release(county_id, year)
+    runs.debounce_release(county_id, year)
     run = _run(run_id)
     if run is None and run_id is None:
-        run = services.run_start(RecomputeRun.Trigger.EDIT, year=year)
+        run = runs.run_start(RecomputeRun.Trigger.EDIT, year=year)
         outcome = _recompute(county_id, year, run)
-        services.run_finish(run)
-        services.rollups_refresh_for_counties([county_id])
+        runs.run_finish(run)
+        region_rollups.rollups_refresh_for_counties([county_id])
         return outcome
     return _recompute(county_id, year, run)
 
 
 def _recompute(county_id, year, run):
     try:
-        result = services.recompute_county(county_id, year, run=run)
+        result = runs.recompute_county(county_id, year, run=run)
     except (OperationalError, InterfaceError):
         raise
     except Exception as exc:  # noqa: BLE001 - recorded on the run; the chord goes on
-        services.run_record(run, county_id, "error", f"{type(exc).__name__}: {exc}"[:500])
+        runs.run_record(run, county_id, "error", f"{type(exc).__name__}: {exc}"[:500])
         return {"county_id": county_id, "status": "error"}
     status = "done" if result is not None else "no_data"
-    services.run_record(run, county_id, status)
+    runs.run_record(run, county_id, status)
     return {"county_id": county_id, "status": status, "year": result.year if result else None}
 
 
@@ -63,8 +64,8 @@ def _recompute(county_id, year, run):
 def rollups(outcomes: list | None = None, year: int | None = None, run_id: int | None = None) -> dict:
     run = _run(run_id)
     if run is not None:
-        services.run_finish(run)
-    written = services.rollups_refresh(year)
+        runs.run_finish(run)
+    written = region_rollups.rollups_refresh(year)
     return {"rollups": len(written), "counties": len(outcomes or [])}
 
 

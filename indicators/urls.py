@@ -1,11 +1,9 @@
 from django.urls import path
 
-from . import views, views_admin
+from . import views_admin
 
 app_name = "indicators"
 urlpatterns = [
-    path("", views.dashboard, name="dashboard"),
-    path("counties/<str:code>/", views.county_report, name="county_report"),
     path("counties/<str:code>/recompute/", views_admin.recompute_county, name="recompute_county"),
     path("rules/", views_admin.rule_list, name="rule_list"),
     path("rules/<str:code>/", views_admin.rule_detail, name="rule_detail"),

@@ -18,12 +18,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.scoping import can_edit_county, visible_counties
-from schools.choices import RegionLevel
-from schools.forms import apply_validation_error
-from schools.models import Region
+from core.choices import RegionLevel
+from core.forms import apply_validation_error
+from core.models import Region
+from core.scoping import can_edit_county, visible_counties
 
-from . import forms, rules, selectors, services
+from . import forms, rules, runs, selectors, services
 from .models import RecomputeRun
 
 RUNS_PER_PAGE = 25
@@ -169,7 +169,7 @@ def recompute_all(request):
         Region.objects.filter(level=RegionLevel.COUNTY).order_by("code").values_list("pk", flat=True)
     )
     with transaction.atomic():
-        run = services.recompute_start(county_ids, form.cleaned_data["year"], user=request.user)
+        run = runs.recompute_start(county_ids, form.cleaned_data["year"], user=request.user)
     return redirect("indicators:run_detail", pk=run.pk)
 
 
@@ -182,7 +182,7 @@ def recompute_county(request, code: str):
     form = forms.RecomputeCountyForm(request.POST)
     year = form.cleaned_data["year"] if form.is_valid() else None
     with transaction.atomic():
-        run = services.recompute_start([county.pk], year, user=request.user)
+        run = runs.recompute_start([county.pk], year, user=request.user)
     return redirect("indicators:run_detail", pk=run.pk)
 
 

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import editable_counties, visible_counties
+from core.scoping import editable_counties, visible_counties
 from schools.models import School
 
 from . import selectors

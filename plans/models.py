@@ -9,7 +9,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from schools.models import Audited, region_code_validator
+from core.models import Audited, region_code_validator
 
 
 class PlanStatus(models.TextChoices):
@@ -157,7 +157,7 @@ class Project(Audited):
     )
     evidence_note = models.TextField(_("佐证材料说明"), blank=True)
     county = models.ForeignKey(
-        "schools.Region",
+        "core.Region",
         verbose_name=_("实施区县"),
         null=True,
         blank=True,

@@ -1,43 +1,32 @@
 """Reading stored indicator results for plans and dashboards, through `indicators.selectors` only.
 
 Nothing here computes an indicator: values are picked out of the stored county report (shape:
-shared/spec/report.md) or the county summaries. While the indicator engine is not installed every reader answers
-"no result" so pages still render (尚未计算).
+shared/spec/report.md) or the county summaries.
 """
 
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
-
-def _selectors():
-    try:
-        from indicators import selectors
-    except ImportError:  # the indicator engine is not installed yet
-        return None
-    return selectors
+from indicators import selectors as indicator_selectors
 
 
 def county_report(county_id: int, year: int | None = None) -> dict | None:
-    fn = getattr(_selectors(), "county_report", None)
-    return fn(county_id, year=year) if fn else None
+    return indicator_selectors.county_report(county_id, year=year)
 
 
 def latest_result_year(county_id: int) -> int | None:
-    fn = getattr(_selectors(), "latest_result_year", None)
-    return fn(county_id) if fn else None
+    return indicator_selectors.latest_result_year(county_id)
 
 
 def county_summaries(county_ids: Iterable[int], year: int | None = None) -> list[dict]:
-    fn = getattr(_selectors(), "county_summaries", None)
     ids = list(county_ids)
-    if not fn or not ids:
+    if not ids:
         return []
-    return list(fn(ids, year=year))
+    return list(indicator_selectors.county_summaries(ids, year=year))
 
 
 def region_rollup(region_id: int, year: int | None = None) -> dict | None:
-    fn = getattr(_selectors(), "region_rollup", None)
-    return fn(region_id, year=year) if fn else None
+    return indicator_selectors.region_rollup(region_id, year=year)
 
 
 def summary_passes_2017(summary: dict) -> bool | None:

@@ -14,10 +14,10 @@ from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from accounts.scoping import visible_counties, visible_regions
+from core.choices import RegionLevel
+from core.models import Region
+from core.scoping import visible_counties, visible_regions
 from indicators import selectors as indicator_selectors
-from schools.choices import RegionLevel
-from schools.models import Region
 
 from . import results
 from .models import Comparator, Plan, Project, ProjectStatus, Target, TargetStatus

@@ -9,8 +9,9 @@ from collections.abc import Callable
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from accounts.scoping import editable_counties
-from schools.models import Region, School
+from core.models import Region
+from core.scoping import editable_counties
+from schools.models import School
 
 from . import results
 from .models import Plan, Project

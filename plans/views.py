@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.scoping import visible_counties
+from core.scoping import visible_counties
 from schools.models import School
 
 from . import results, selectors, services

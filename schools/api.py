@@ -1,6 +1,6 @@
 """/api/v1/ endpoints of regions, schools and their yearly inputs.
 
-Every queryset goes through accounts.scoping.scope, so an object of another county answers 404. Officials read
+Every queryset goes through core.scoping.scope, so an object of another county answers 404. Officials read
 only (writes answer 403). Serializers validate, the services of schools/services.py write; a model validation error
 from the service comes back as 400 with messages keyed by the API's field names.
 """
@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.routers import SimpleRouter
 
-from accounts.scoping import can_edit_county, scope, visible_regions
+from core.scoping import can_edit_county, scope, visible_regions
 
 from . import filters as f
 from . import services

@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import editable_counties, visible_counties
+from core.scoping import editable_counties, visible_counties
 
 from .choices import Ownership, SchoolKind, UrbanRuralCode
 from .models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear

@@ -4,22 +4,22 @@ Blank (NULL) always means "not reported"; zero is a reported zero. Natural keys 
 every count, area and amount is non-negative by a database constraint, so bad data cannot enter by any path.
 """
 
-from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.choices import RegionLevel
+from core.models import Audited, Region
+
 from .choices import (
     ClassStage,
     MonitoringLevel,
     Ownership,
-    RegionLevel,
     SchoolKind,
     UrbanRuralCode,
 )
 
-region_code_validator = RegexValidator(r"^\d{6}$", _("行政区划代码应为6位数字"))
 school_code_validator = RegexValidator(r"^\d{10}$", _("学校标识码应为10位数字"))
 
 
@@ -63,45 +63,6 @@ def percent_field(label):
         validators=[MinValueValidator(0), MaxValueValidator(100)],
         help_text=_("百分比，0–100"),
     )
-
-
-class Audited(models.Model):
-    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
-    updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("最后修改人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        editable=False,
-    )
-
-    class Meta:
-        abstract = True
-
-
-class Region(Audited):
-    code = models.CharField(_("行政区划代码"), max_length=6, unique=True, validators=[region_code_validator])
-    name = models.CharField(_("名称"), max_length=100)
-    level = models.CharField(_("层级"), max_length=10, choices=RegionLevel.choices)
-    parent = models.ForeignKey(
-        "self",
-        verbose_name=_("上级"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="children",
-    )
-
-    class Meta:
-        verbose_name = _("行政区")
-        verbose_name_plural = _("行政区")
-        ordering = ["code"]
-
-    def __str__(self) -> str:
-        return f"{self.name}（{self.code}）"
 
 
 class School(Audited):
@@ -386,52 +347,3 @@ class Declaration(Audited):
 
     def __str__(self) -> str:
         return f"{self.county.code} {self.year} {self.item_code}"
-
-
-class ImportBatch(models.Model):
-    """One workbook import: who, what file, what it did. The original file is kept."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("等待中")
-        VALIDATING = "validating", _("校验中")
-        PREVIEW = "preview", _("待确认")
-        RUNNING = "running", _("导入中")
-        DONE = "done", _("已完成")
-        REJECTED = "rejected", _("已拒绝")
-        FAILED = "failed", _("失败")
-
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("导入人"),
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    created_at = models.DateTimeField(_("上传时间"), auto_now_add=True)
-    finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
-    file = models.FileField(_("文件"), upload_to="imports/%Y/%m/")
-    file_name = models.CharField(_("文件名"), max_length=255)
-    sha256 = models.CharField(_("文件哈希"), max_length=64)
-    status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PENDING)
-    counts = models.JSONField(_("各表行数"), default=dict, blank=True)
-    errors = models.JSONField(_("错误"), default=list, blank=True)
-    error_report = models.FileField(_("错误报告"), upload_to="imports/errors/%Y/%m/", blank=True)
-    counties = models.ManyToManyField(Region, verbose_name=_("涉及区县"), blank=True, related_name="+")
-    rows_total = models.PositiveIntegerField(_("总行数"), default=0)
-    rows_done = models.PositiveIntegerField(_("已处理行数"), default=0)
-    current_sheet = models.CharField(_("当前工作表"), max_length=50, blank=True)
-    message = models.TextField(_("信息"), blank=True)
-
-    class Meta:
-        verbose_name = _("导入批次")
-        verbose_name_plural = _("导入批次")
-        ordering = ["-created_at"]
-
-    def __str__(self) -> str:
-        return f"{self.file_name} ({self.get_status_display()})"
-
-    @property
-    def percent(self) -> int:
-        if not self.rows_total:
-            return 0
-        return min(100, round(100 * self.rows_done / self.rows_total))

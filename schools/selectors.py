@@ -1,14 +1,14 @@
-"""Reads of schools and county inputs for the portal's pages. Every query is scoped with accounts.scoping: an
+"""Reads of schools and county inputs for the portal's pages. Every query is scoped with core.scoping: an
 object outside the user's region is simply not found (the views answer 404)."""
 
 from django.db.models import Count, Max, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from accounts.scoping import scope, visible_counties
-from teachers.models import Teacher
+from core.models import Region
+from core.scoping import scope, visible_counties
 
-from .models import Achievement, CountyYear, Funding, Monitoring, Region, School, SchoolClass, SchoolYear
+from .models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
 
 
 def school_list(
@@ -41,39 +41,6 @@ def school_get(*, user, code: str) -> School:
 
 def county_get(*, user, code: str) -> Region:
     return get_object_or_404(visible_counties(user), code=code)
-
-
-def school_years_overview(*, school: School) -> list[dict]:
-    """One row per year that has any data for the school: facts, classes, teachers, funding, achievement."""
-    facts = {row.year: row for row in SchoolYear.objects.filter(school=school)}
-    funding = {row.year: row for row in Funding.objects.filter(school=school)}
-    classes = dict(
-        SchoolClass.objects.filter(school=school)
-        .values("year")
-        .annotate(n=Count("pk"))
-        .values_list("year", "n")
-    )
-    teachers = dict(
-        Teacher.objects.filter(school=school).values("year").annotate(n=Count("pk")).values_list("year", "n")
-    )
-    achievements = dict(
-        Achievement.objects.filter(school=school)
-        .values("year")
-        .annotate(n=Count("pk"))
-        .values_list("year", "n")
-    )
-    years = sorted(set(facts) | set(funding) | set(classes) | set(teachers) | set(achievements), reverse=True)
-    return [
-        {
-            "year": year,
-            "facts": facts.get(year),
-            "funding": funding.get(year),
-            "classes": classes.get(year, 0),
-            "teachers": teachers.get(year, 0),
-            "achievements": achievements.get(year, 0),
-        }
-        for year in years
-    ]
 
 
 def school_year_get(*, school: School, year: int) -> SchoolYear | None:
@@ -111,24 +78,6 @@ def county_list(*, user) -> QuerySet[Region]:
 
 def county_years(*, county: Region) -> QuerySet[CountyYear]:
     return CountyYear.objects.filter(county=county).order_by("-year")
-
-
-def home_summary(*, user) -> dict:
-    """Counts in the user's scope; classes and teachers are counted in the latest year that has any."""
-    schools = scope(School.objects.all(), user)
-    classes = scope(SchoolClass.objects.all(), user, "school__county")
-    teachers = scope(Teacher.objects.all(), user, "school__county")
-    latest = max(
-        (y for y in (classes.aggregate(y=Max("year"))["y"], teachers.aggregate(y=Max("year"))["y"]) if y),
-        default=None,
-    )
-    return {
-        "county_count": visible_counties(user).count(),
-        "school_count": schools.count(),
-        "year": latest,
-        "class_count": classes.filter(year=latest).count() if latest else 0,
-        "teacher_count": teachers.filter(year=latest).count() if latest else 0,
-    }
 
 
 def school_code_refusal(*, user, code: str, exclude_pk=None) -> str | None:

@@ -8,14 +8,14 @@ scoped to what the requesting user may see, so a foreign school or county reads 
 
 from rest_framework import serializers
 
-from accounts.scoping import scope, visible_counties
+from core.models import Region
+from core.scoping import scope, visible_counties
 
 from .models import (
     Achievement,
     CountyYear,
     Funding,
     Monitoring,
-    Region,
     School,
     SchoolClass,
     SchoolYear,

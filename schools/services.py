@@ -4,10 +4,11 @@ change is validated, stamped with its author, scoped, and followed by a recomput
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from accounts.scoping import can_edit_county
-from indicators.services import request_recompute
+from core import hooks
+from core.models import Region
+from core.scoping import can_edit_county
 
-from .models import Achievement, CountyYear, Funding, Monitoring, Region, School, SchoolClass, SchoolYear
+from .models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
 from .selectors import school_code_refusal
 
 
@@ -28,7 +29,7 @@ def _save(instance, *, user, county_id: int, year: int | None, key_refusal=None)
         _full_clean_with(instance, key_refusal(instance))
     with transaction.atomic():
         instance.save()
-        request_recompute([county_id], year)
+        hooks.data_changed([county_id], year, user=user)
 
 
 def _full_clean_with(instance, refusal) -> None:
@@ -71,7 +72,7 @@ def school_update(*, user, school: School, **data) -> School:
     _apply(school, data)
     if school.county_id != old_county_id:
         _check_can_edit(user, old_county_id)
-        request_recompute([old_county_id], None)
+        hooks.data_changed([old_county_id], None, user=user)
     _save(school, user=user, county_id=school.county_id, year=None, key_refusal=_school_code_refusal(user))
     return school
 
@@ -80,7 +81,7 @@ def _delete(instance, *, user, county_id: int, year: int | None) -> None:
     _check_can_edit(user, county_id)
     with transaction.atomic():
         instance.delete()
-        request_recompute([county_id], year)
+        hooks.data_changed([county_id], year, user=user)
 
 
 def school_delete(*, user, school: School) -> None:

@@ -5,10 +5,8 @@ from . import views
 app_name = "schools"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("schools/", views.school_list, name="school_list"),
     path("schools/new/", views.school_create, name="school_create"),
-    path("schools/<str:code>/", views.school_detail, name="school_detail"),
     path("schools/<str:code>/edit/", views.school_edit, name="school_edit"),
     path("schools/<str:code>/years/", views.year_pick, name="year_pick"),
     path("schools/<str:code>/years/<int:year>/", views.school_year, name="school_year"),

@@ -7,15 +7,14 @@ change it (an official) gets the page read-only and 403 on POST.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.scoping import can_edit_county, editable_counties
-from indicators import selectors as indicator_selectors
-from indicators.labels import INDICATOR_LABELS, STAGE_LABELS
+from core.forms import apply_validation_error, make_read_only
+from core.pagination import paginate
+from core.scoping import can_edit_county, editable_counties
 
 from . import selectors, services
 from .choices import SUBJECTS
@@ -29,21 +28,10 @@ from .forms import (
     SchoolForm,
     SchoolYearForm,
     YearPickForm,
-    apply_validation_error,
-    make_read_only,
 )
 from .models import CountyYear, Funding, School, SchoolYear
 
-PAGE_SIZE = 50
 MIN_YEAR, MAX_YEAR = 1990, 2100
-
-
-def paginate(request, queryset, per_page: int = PAGE_SIZE):
-    """The requested page of a list, and the query string without `page` for the page links."""
-    page = Paginator(queryset, per_page).get_page(request.GET.get("page"))
-    params = request.GET.copy()
-    params.pop("page", None)
-    return page, params.urlencode()
 
 
 def _check_year(year: int) -> None:
@@ -94,21 +82,6 @@ def _save_rows(formset, save_row, delete_row=None) -> bool:
     return True
 
 
-# ---------------------------------------------------------------- home
-
-
-@login_required
-def home(request):
-    return render(
-        request,
-        "home.html",
-        {
-            "summary": selectors.home_summary(user=request.user),
-            "can_create": editable_counties(request.user).exists(),
-        },
-    )
-
-
 # ---------------------------------------------------------------- schools
 
 
@@ -143,33 +116,8 @@ def school_create(request):
             apply_validation_error(form, error)
         else:
             messages.success(request, _("学校已创建"))
-            return redirect("schools:school_detail", code=school.code)
+            return redirect("dashboards:school_detail", code=school.code)
     return render(request, "schools/school_form.html", {"form": form, "school": None})
-
-
-def _school_results(school):
-    results = indicator_selectors.school_results(school.pk, school.county_id)
-    for unit in (results or {}).get("stages", []):
-        unit["stage_label"] = STAGE_LABELS.get(unit["stage"], unit["stage"])
-        for row in unit["rows"]:
-            row["label"] = INDICATOR_LABELS.get(row["code"], "")
-    return results
-
-
-@login_required
-def school_detail(request, code):
-    school, can_edit = _school_for(request, code)
-    return render(
-        request,
-        "schools/school_detail.html",
-        {
-            "school": school,
-            "can_edit": can_edit,
-            "years": selectors.school_years_overview(school=school),
-            "year_form": YearPickForm(),
-            "results": _school_results(school),
-        },
-    )
 
 
 @login_required
@@ -186,7 +134,7 @@ def school_edit(request, code):
             apply_validation_error(form, error)
         else:
             messages.success(request, _("学校信息已保存"))
-            return redirect("schools:school_detail", code=school.code)
+            return redirect("dashboards:school_detail", code=school.code)
     return render(request, "schools/school_form.html", {"form": form, "school": school})
 
 
@@ -197,7 +145,7 @@ def year_pick(request, code):
     if form.is_valid():
         return redirect("schools:school_year", code=school.code, year=form.cleaned_data["year"])
     messages.error(request, _("请填写1990至2100之间的学年，例如 2024"))
-    return redirect("schools:school_detail", code=school.code)
+    return redirect("dashboards:school_detail", code=school.code)
 
 
 def _year_context(school, year, can_edit, tab):

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.scoping import scope, visible_counties
+from core.scoping import scope, visible_counties
 from schools.choices import Degree, Stage
 from schools.forms import SubjectInput
 from schools.models import School

@@ -5,8 +5,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.models import Audited
 from schools.choices import BackboneLevel, Degree, Gender, Stage, Title
-from schools.models import Audited, School
+from schools.models import School
 
 
 class Teacher(Audited):

@@ -4,8 +4,9 @@ from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from accounts.scoping import scope
-from schools.models import Region, School
+from core.models import Region
+from core.scoping import scope
+from schools.models import School
 
 from .models import Teacher
 

@@ -8,11 +8,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts.scoping import can_edit_county, editable_counties, scope
+from core.forms import apply_validation_error
+from core.pagination import paginate
+from core.scoping import can_edit_county, editable_counties, scope
 from schools.choices import SUBJECTS
-from schools.forms import apply_validation_error
 from schools.models import School
-from schools.views import paginate
 
 from . import selectors, services
 from .forms import TeacherFilterForm, TeacherForm

@@ -3,7 +3,8 @@
 import factory
 
 from accounts.models import User
-from schools.models import Achievement, CountyYear, Funding, Region, School, SchoolClass, SchoolYear
+from core.models import Region
+from schools.models import Achievement, CountyYear, Funding, School, SchoolClass, SchoolYear
 from teachers.models import Teacher
 
 

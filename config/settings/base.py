@@ -41,11 +41,15 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    # the portal's apps, bottom layer first (pyproject.toml's import-linter contract enforces the order)
+    "core",
     "accounts",
     "schools",
     "teachers",
     "indicators",
     "plans",
+    "workbook",
+    "dashboards",
 ]
 
 MIDDLEWARE = [
@@ -101,7 +105,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "schools:home"
+LOGIN_REDIRECT_URL = "dashboards:home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "zh-hans"
@@ -133,12 +137,12 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "config.pagination.PageSizePagination",
+    "DEFAULT_PAGINATION_CLASS": "core.pagination.PageSizePagination",
     "PAGE_SIZE": 50,
     "DEFAULT_THROTTLE_CLASSES": [
-        "config.throttling.AnonThrottle",
-        "config.throttling.UserBurstThrottle",
-        "config.throttling.UserSustainedThrottle",
+        "core.throttling.AnonThrottle",
+        "core.throttling.UserBurstThrottle",
+        "core.throttling.UserSustainedThrottle",
     ],
     # Why these rates: the API serves a bureau's scripts (syncing a county's roster, ~3 000 teachers, row by row)
     # and the portal's own pages. 120 calls a minute per user lets such a script run at 2 calls a second

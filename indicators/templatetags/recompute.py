@@ -1,9 +1,9 @@
 """`{% recompute_county_button county year %}`: the "recompute this county" button of the county report page, shown
-only to users who may change the county (accounts.scoping.can_edit_county: its clerk, administrators)."""
+only to users who may change the county (core.scoping.can_edit_county: its clerk, administrators)."""
 
 from django import template
 
-from accounts.scoping import can_edit_county
+from core.scoping import can_edit_county
 
 register = template.Library()
 

@@ -9,10 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from indicators.models import CountyResult
-from schools.models import ImportBatch
 from teachers.models import Teacher
 from tests.factories import SchoolFactory, TeacherFactory
-from tests.schools.workbook_files import (
+from tests.workbook.workbook_files import (
     TEACHER_HEADER,
     YEAR_HEADER,
     basic_sheets,
@@ -21,6 +20,7 @@ from tests.schools.workbook_files import (
     write_xlsx,
     write_zip,
 )
+from workbook.models import ImportBatch
 
 # A rare character (U+4DAE) so that a hit cannot be a coincidence with any label of the portal.
 NAME = "䶮张三"
@@ -137,7 +137,7 @@ def test_the_admin_changelist_neither_shows_nor_searches_names(client, admin_use
 
 
 def test_the_admin_import_of_teachers_does_not_echo_names_of_failed_rows(client, admin_user, county):
-    from teachers.resources import TeacherResource
+    from workbook.resources_teachers import TeacherResource
 
     SchoolFactory(county=county, code="3713020001")
     header = "school,year,teacher_id,name,stage,degree\n"
@@ -240,7 +240,7 @@ def test_a_full_import_and_recompute_log_no_teacher_name(
     assert batch.status == "done", (batch.status, batch.message)
     assert Teacher.objects.filter(name=NAME).exists()
     assert CountyResult.objects.filter(county=county, year=2024).exists()  # the recompute ran
-    logging.getLogger("schools.workbook").debug("probe %s", "captured")
+    logging.getLogger("workbook").debug("probe %s", "captured")
     logged = logged_text(caplog)
     assert "probe captured" in logged  # DEBUG records of the project's loggers do reach the check
     assert NAME not in logged and OTHER_NAME not in logged

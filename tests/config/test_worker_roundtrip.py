@@ -4,7 +4,7 @@ import pytest
 from celery.result import EagerResult
 
 from config.celery import app, ping
-from schools.models import Region
+from core.models import Region
 
 pytestmark = pytest.mark.worker
 

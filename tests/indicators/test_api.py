@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.test import APIClient
 
-from indicators import services
+from indicators import runs
 from tests.indicators.scenes import small_county
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def computed(county):
     small_county(county, "37130200")
-    services.recompute_county(county.pk, 2024)
+    runs.recompute_county(county.pk, 2024)
     return county
 
 

@@ -6,10 +6,10 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from indicators import selectors, services
-from schools.models import Region
-from schools.workbook import import_workbook
+from core.models import Region
+from indicators import runs, selectors
 from tests.indicators.golden import GOLDEN_XLSX, differences, expected_report
+from workbook.importer import import_workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def golden_county():
     result = import_workbook(GOLDEN_XLSX)
     assert result.ok, result.errors[:3]
     county = Region.objects.get(code="371399")
-    services.recompute_county(county.pk, 2024)
+    runs.recompute_county(county.pk, 2024)
     return county
 
 

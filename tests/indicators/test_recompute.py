@@ -4,7 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
-from indicators import selectors, services
+from indicators import runs, selectors, services, storage
 from indicators.models import CountyResult, IndicatorResult, RecomputeRun, RegionRollup, RuleSet, UnitResult
 from indicators.rules import QUALITY_2017
 from schools.models import SchoolYear
@@ -22,7 +22,7 @@ def q4(county):
 def test_two_school_county_is_computed_and_stored_with_per_unit_and_per_indicator_rows(county):
     small_county(county, "37130200")
 
-    result = services.recompute_county(county.pk, 2024)
+    result = runs.recompute_county(county.pk, 2024)
 
     # Q4 by hand: (6·400·... ) 400 pupils × 6 m² and 500 pupils × 5 m² → mean 5.444…
     assert q4(county)["mean"] == pytest.approx((2400 + 2500) / 900)
@@ -35,7 +35,7 @@ def test_a_rule_set_edit_changes_results_only_after_a_recompute_and_results_name
     county, admin_user
 ):
     small_county(county, "37130200")
-    services.recompute_county(county.pk, 2024)
+    runs.recompute_county(county.pk, 2024)
     v1 = RuleSet.objects.get(code=QUALITY_2017, version=1)
     params = {**v1.params, "thresholds": {**v1.params["thresholds"]}}
     params["thresholds"]["primary"] = {**params["thresholds"]["primary"], "Q4": 6.0}
@@ -46,7 +46,7 @@ def test_a_rule_set_edit_changes_results_only_after_a_recompute_and_results_name
     assert q4(county)["threshold"] == 4.5
     assert selectors.county_report(county.pk)["rule_set"] == {"code": "quality_2017", "version": 1}
 
-    services.recompute_county(county.pk, 2024)
+    runs.recompute_county(county.pk, 2024)
 
     report = selectors.county_report(county.pk)
     assert q4(county)["threshold"] == 6.0
@@ -87,19 +87,19 @@ def test_a_failing_county_keeps_its_previous_results_and_the_others_are_done(
 ):
     a, _ = small_county(county, "37130200")
     small_county(other_county, "37131100")
-    services.recompute_many([county.pk, other_county.pk], 2024)
+    runs.recompute_many([county.pk, other_county.pk], 2024)
     before = selectors.county_report(county.pk)
     SchoolYear.objects.filter(school__county__in=[county, other_county]).update(teaching_area=9000)
 
-    real = services.compute_report
+    real = runs.compute_report
 
     def broken_for_one_county(data, quality, basic):
         if data.county_code == county.code:
             raise ZeroDivisionError("injected")
         return real(data, quality, basic)
 
-    monkeypatch.setattr(services, "compute_report", broken_for_one_county)
-    run = services.recompute_many([county.pk, other_county.pk], 2024)
+    monkeypatch.setattr(runs, "compute_report", broken_for_one_county)
+    run = runs.recompute_many([county.pk, other_county.pk], 2024)
 
     assert run.status == RecomputeRun.Status.PARTIAL
     assert run.counties[str(county.pk)]["status"] == "error"
@@ -110,20 +110,20 @@ def test_a_failing_county_keeps_its_previous_results_and_the_others_are_done(
 
 def test_a_failure_in_the_middle_of_the_write_leaves_the_previous_results_intact(county, monkeypatch):
     small_county(county, "37130200")
-    services.recompute_county(county.pk, 2024)
+    runs.recompute_county(county.pk, 2024)
     before = selectors.county_report(county.pk)
     rows_before = IndicatorResult.objects.count(), UnitResult.objects.count()
     SchoolYear.objects.filter(school__county=county).update(teaching_area=9000)
 
-    real_write = services._write_rows
+    real_write = storage._write_rows
 
     def write_then_fail(result, report, school_ids):
         real_write(result, report, school_ids)
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_write_rows", write_then_fail)
+    monkeypatch.setattr(storage, "_write_rows", write_then_fail)
     with pytest.raises(RuntimeError):
-        services.recompute_county(county.pk, 2024)
+        runs.recompute_county(county.pk, 2024)
 
     assert selectors.county_report(county.pk) == before
     assert (IndicatorResult.objects.count(), UnitResult.objects.count()) == rows_before
@@ -135,7 +135,7 @@ def test_a_clerks_edit_recomputes_the_county_once_the_change_commits(
 ):
     a, _ = small_county(county, "37130200")
     with django_capture_on_commit_callbacks(execute=True):
-        services.recompute_county(county.pk, 2024)
+        runs.recompute_county(county.pk, 2024)
     old = q4(county)["mean"]
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -167,7 +167,7 @@ def test_an_edit_without_a_year_recomputes_the_latest_year_of_data(county):
     small_county(county, "37130200", year=2023)
     small_county(county, "37130201", year=2024)
 
-    services.recompute_many([county.pk], None)
+    runs.recompute_many([county.pk], None)
 
     assert selectors.latest_result_year(county.pk) == 2024
     assert selectors.county_report(county.pk)["year"] == 2024
@@ -186,7 +186,7 @@ def test_recompute_command_and_roll_ups_count_counties_passing(county, other_cou
 
 def test_county_summaries_list_the_verdict_of_each_county(county, other_county):
     small_county(county, "37130200")
-    services.recompute_county(county.pk, 2024)
+    runs.recompute_county(county.pk, 2024)
 
     rows = selectors.county_summaries([county.pk, other_county.pk])
 
@@ -220,7 +220,7 @@ def test_recompute_all_task_fans_out_per_county_and_writes_roll_ups(county, othe
 
 
 def test_recompute_of_a_county_without_data_stores_nothing(county):
-    assert services.recompute_county(county.pk, None) is None
+    assert runs.recompute_county(county.pk, None) is None
     assert selectors.county_report(county.pk) is None
 
 
@@ -230,7 +230,7 @@ def test_teaching_points_below_50_pupils_are_not_units(county):
     point.kind = "teaching_point"
     point.save()
 
-    services.recompute_county(county.pk, 2024)
+    runs.recompute_county(county.pk, 2024)
 
     codes = [s["code"] for s in selectors.county_report(county.pk)["quality_2017"]["primary"]["schools"]]
     assert "3713020099" not in codes and len(codes) == 2

@@ -5,7 +5,7 @@ import dataclasses
 
 import pytest
 
-from indicators import selectors, services
+from indicators import inputs, runs, selectors
 from indicators.models import CountyResult, IndicatorResult, UnitResult
 from indicators.rules import QUALITY_2017
 from tests.factories import CountyFactory, CountyYearFactory, SchoolClassFactory
@@ -27,7 +27,7 @@ def _county_with_big_classes(county):
 def test_large_and_super_large_classes_per_stage_and_the_s1_figure_are_typed_columns(county):
     _county_with_big_classes(county)
 
-    services.recompute_county(county.pk, 2024)
+    runs.recompute_county(county.pk, 2024)
 
     result = CountyResult.objects.get(county=county, year=2024)
     assert (result.large_classes_primary, result.super_large_classes_primary) == (4, 2)
@@ -38,7 +38,7 @@ def test_large_and_super_large_classes_per_stage_and_the_s1_figure_are_typed_col
 
 def test_county_summaries_show_the_typed_columns_under_the_same_keys(county, other_county):
     _county_with_big_classes(county)
-    services.recompute_county(county.pk, 2024)
+    runs.recompute_county(county.pk, 2024)
 
     (row,) = selectors.county_summaries([county.pk, other_county.pk])
 
@@ -52,7 +52,7 @@ def test_county_summaries_show_the_typed_columns_under_the_same_keys(county, oth
 def test_the_typed_columns_follow_a_report_written_without_the_engine(county):
     """Rows stored before the columns existed, or written by other code, carry the report's values too."""
     _county_with_big_classes(county)
-    services.recompute_county(county.pk, 2024)
+    runs.recompute_county(county.pk, 2024)
     result = CountyResult.objects.get(county=county)
     report = result.report
     report["class_size"]["junior"]["large"] = 7
@@ -67,11 +67,11 @@ def test_the_typed_columns_follow_a_report_written_without_the_engine(county):
 
 def test_recomputing_again_replaces_the_rows_instead_of_adding_to_them(county):
     small_county(county, "37130200")
-    services.recompute_county(county.pk, 2024)
+    runs.recompute_county(county.pk, 2024)
     counts = IndicatorResult.objects.count(), UnitResult.objects.count()
 
-    services.recompute_county(county.pk, 2024)
-    result = services.recompute_county(county.pk, 2024)
+    runs.recompute_county(county.pk, 2024)
+    result = runs.recompute_county(county.pk, 2024)
 
     assert CountyResult.objects.filter(county=county).count() == 1
     assert (IndicatorResult.objects.count(), UnitResult.objects.count()) == counts
@@ -83,7 +83,7 @@ def test_recomputing_again_replaces_the_rows_instead_of_adding_to_them(county):
 def test_unit_rows_keep_values_and_shortfalls_as_the_report_has_them(county):
     small_county(county, "37130200")
 
-    result = services.recompute_county(county.pk, 2024)
+    result = runs.recompute_county(county.pk, 2024)
 
     schools = result.report[QUALITY_2017]["primary"]["schools"]
     stored = {
@@ -100,12 +100,12 @@ def test_unit_rows_keep_values_and_shortfalls_as_the_report_has_them(county):
 def test_inputs_of_several_counties_read_together_equal_each_county_read_alone(county, other_county):
     _county_with_big_classes(county)
     small_county(other_county, "37131100")
-    params = selectors.current_rule_set(QUALITY_2017).params
+    params = inputs.current_rule_set(QUALITY_2017).params
 
-    together = selectors.counties_inputs([county.pk, other_county.pk], 2024, params)
+    together = inputs.counties_inputs([county.pk, other_county.pk], 2024, params)
 
     for one in (county, other_county):
-        alone = selectors.county_inputs(one, 2024, params)
+        alone = inputs.county_inputs(one, 2024, params)
         assert dataclasses.asdict(together[one.pk]) == dataclasses.asdict(alone)
     assert [s["code"] for s in together[other_county.pk].schools] == ["3713110001", "3713110002"]
     assert together[county.pk].classes[("3713020002", "junior")]["classes"] == 2
@@ -115,11 +115,11 @@ def test_a_batch_stores_what_one_county_at_a_time_stores(county, other_county, c
     _county_with_big_classes(county)
     small_county(other_county, "37131100", year=2023)  # its latest year of data is 2023
     empty = CountyFactory(code="371312", parent=city)
-    services.recompute_county(county.pk, None)
-    services.recompute_county(other_county.pk, None)
+    runs.recompute_county(county.pk, None)
+    runs.recompute_county(other_county.pk, None)
     alone = {c.pk: selectors.county_report(c.pk) for c in (county, other_county)}
 
-    outcomes = services.recompute_batch([county.pk, other_county.pk, empty.pk, city.pk], None, None)
+    outcomes = runs.recompute_batch([county.pk, other_county.pk, empty.pk, city.pk], None, None)
 
     assert {o["county_id"]: o["status"] for o in outcomes} == {
         county.pk: "done",

@@ -6,7 +6,7 @@ import time
 import pytest
 from django.core.cache import cache
 
-from indicators import services
+from indicators import runs
 from indicators.models import CountyResult, RecomputeRun
 from schools.models import SchoolYear
 from schools.services import school_year_save
@@ -42,7 +42,7 @@ def test_the_recompute_button_runs_in_the_worker_and_its_run_finishes(
     small_county(county, "37130201")
     small_county(other_county, "37131101")
 
-    run = services.recompute_start([county.pk, other_county.pk], 2024, user=admin_user)
+    run = runs.recompute_start([county.pk, other_county.pk], 2024, user=admin_user)
 
     assert wait_for(lambda: RecomputeRun.objects.get(pk=run.pk).status == RecomputeRun.Status.DONE)
     finished = RecomputeRun.objects.get(pk=run.pk)

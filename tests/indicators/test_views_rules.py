@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
-from indicators import selectors, services
+from indicators import runs, selectors, services
 from indicators.forms import RuleSetForm
 from indicators.models import CountyResult, RuleSet
 from indicators.rules import BASIC_2012, QUALITY_2017
@@ -55,7 +55,7 @@ def test_admin_raises_a_threshold_and_results_take_the_new_version_only_after_th
     client, admin_user, county, django_capture_on_commit_callbacks
 ):
     small_county(county, "37130200")
-    services.recompute_county(county.pk, 2024)
+    runs.recompute_county(county.pk, 2024)
     client.force_login(admin_user)
 
     response = client.post(edit_url(), form_data(**{Q4_PRIMARY: "6"}))

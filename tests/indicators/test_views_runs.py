@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from indicators import services
+from indicators import runs
 from indicators.models import CountyResult, RecomputeRun
 from tests.indicators.scenes import small_county
 
@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def report_url(code="371302"):
-    return reverse("indicators:county_report", args=[code])
+    return reverse("dashboards:county_report", args=[code])
 
 
 def recompute_url(code="371302"):
@@ -30,7 +30,7 @@ def test_clerk_recomputes_own_county_from_its_report_page_and_lands_on_the_run_p
     client, clerk, county, django_capture_on_commit_callbacks
 ):
     small_county(county, "37130200")
-    services.recompute_county(county.pk, 2024)
+    runs.recompute_county(county.pk, 2024)
     first = CountyResult.objects.get(county=county).computed_at
     client.force_login(clerk)
 
@@ -58,7 +58,7 @@ def test_official_sees_no_button_and_cannot_recompute_a_county(client, official,
 
 
 def test_outsider_gets_404_on_another_countys_recompute_button_and_run(client, clerk, other_clerk, county):
-    run = services.recompute_start([county.pk], 2024, user=clerk)
+    run = runs.recompute_start([county.pk], 2024, user=clerk)
     client.force_login(other_clerk)
 
     assert client.post(recompute_url("371302")).status_code == 404
@@ -77,10 +77,8 @@ def test_recompute_needs_a_post(client, clerk, county):
 def test_a_run_in_progress_shows_each_county_queued_and_reloads_itself(
     client, admin_user, county, other_county
 ):
-    run = services.recompute_start(
-        [county.pk, other_county.pk], 2024, user=admin_user
-    )  # not committed: queued
-    services.run_record(run, county.pk, "done")
+    run = runs.recompute_start([county.pk, other_county.pk], 2024, user=admin_user)  # not committed: queued
+    runs.run_record(run, county.pk, "done")
     client.force_login(admin_user)
 
     page = client.get(run_url(run)).content.decode()
@@ -125,9 +123,9 @@ def test_recompute_all_refuses_a_year_without_data(client, admin_user, county):
 
 
 def test_a_failing_county_is_shown_with_its_error(client, admin_user, county):
-    run = services.recompute_start([county.pk], None, user=admin_user)
-    services.run_record(run, county.pk, "error", "ValueError: 数据有误")
-    services.run_finish(run)
+    run = runs.recompute_start([county.pk], None, user=admin_user)
+    runs.run_record(run, county.pk, "error", "ValueError: 数据有误")
+    runs.run_finish(run)
     client.force_login(admin_user)
 
     page = client.get(run_url(run)).content.decode()
@@ -138,9 +136,9 @@ def test_a_failing_county_is_shown_with_its_error(client, admin_user, county):
 def test_run_list_is_scoped_clerks_see_runs_of_their_county_officials_of_their_city(
     client, admin_user, clerk, other_clerk, official, county, other_county
 ):
-    mine = services.recompute_start([county.pk], 2024, user=clerk)
-    theirs = services.recompute_start([other_county.pk], 2024, user=other_clerk)
-    everyone = services.recompute_start([county.pk, other_county.pk], 2024, user=admin_user)
+    mine = runs.recompute_start([county.pk], 2024, user=clerk)
+    theirs = runs.recompute_start([other_county.pk], 2024, user=other_clerk)
+    everyone = runs.recompute_start([county.pk, other_county.pk], 2024, user=admin_user)
     listed = {}
     for user in (clerk, other_clerk, official, admin_user):
         client.force_login(user)
@@ -158,7 +156,7 @@ def test_run_list_is_scoped_clerks_see_runs_of_their_county_officials_of_their_c
 def test_a_clerk_sees_only_its_own_county_in_a_run_of_every_county(
     client, admin_user, clerk, county, other_county
 ):
-    run = services.recompute_start([county.pk, other_county.pk], 2024, user=admin_user)
+    run = runs.recompute_start([county.pk, other_county.pk], 2024, user=admin_user)
     client.force_login(clerk)
 
     page = client.get(run_url(run)).content.decode()
@@ -170,7 +168,7 @@ def test_a_clerk_sees_only_its_own_county_in_a_run_of_every_county(
 
 def test_run_list_is_paginated(client, admin_user, county):
     for _ in range(30):
-        services.recompute_start([county.pk], 2024, user=admin_user)
+        runs.recompute_start([county.pk], 2024, user=admin_user)
     client.force_login(admin_user)
 
     first = client.get(reverse("indicators:run_list")).content.decode()
@@ -186,7 +184,7 @@ def test_a_run_whose_recompute_breaks_is_marked_failed_not_left_running(
     def broken(code):
         raise RuntimeError("rule set unreadable")
 
-    monkeypatch.setattr(services, "current_rule_set", broken)
+    monkeypatch.setattr(runs, "current_rule_set", broken)
     client.force_login(admin_user)
 
     with django_capture_on_commit_callbacks(execute=True):

@@ -32,7 +32,7 @@ def test_project_from_failing_ratio_copies_the_gap_and_links_back(
     assert "需增加本科及以上学历乡村教师 14 人" in project.shortfall
     client.force_login(clerk)
     page = client.get(reverse("plans:project_detail", args=[project.pk])).content.decode()
-    assert reverse("indicators:county_report", args=["371302"]) + "?year=2024" in page
+    assert reverse("dashboards:county_report", args=["371302"]) + "?year=2024" in page
 
 
 def test_project_from_a_schools_shortfall_names_the_school(clerk, county, linyi, stored_results):

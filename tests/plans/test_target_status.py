@@ -91,7 +91,7 @@ def test_a_target_without_indicator_has_no_data(db):
 
 
 def test_share_of_counties_reads_the_stored_city_roll_up(share_target, county, other_county, stored_results):
-    from indicators.services import rollups_refresh
+    from indicators.rollups import rollups_refresh
 
     passing = {"resource": "pass", "government": "pass", "quality": "pass", "recognition": "pass"}
     stored_results[(county.pk, 2024)] = make_report(quality_2017__verdict=passing)

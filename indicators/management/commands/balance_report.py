@@ -3,10 +3,10 @@ import json
 from django.core.management.base import BaseCommand, CommandError
 from django.core.serializers.json import DjangoJSONEncoder
 
+from core.choices import RegionLevel
+from core.models import Region
 from indicators import selectors
 from indicators.report_text import render
-from schools.choices import RegionLevel
-from schools.models import Region
 
 
 class Command(BaseCommand):

@@ -1,8 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators import services
-from schools.choices import RegionLevel
-from schools.models import Region
+from core.choices import RegionLevel
+from core.models import Region
+from indicators import runs
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
             counties = counties.filter(code=county)
             if not counties.exists():
                 raise CommandError(f"区县 {county} 不存在")
-        run = services.recompute_many(counties.values_list("pk", flat=True), year, trigger="command")
+        run = runs.recompute_many(counties.values_list("pk", flat=True), year, trigger="command")
         codes = dict(counties.values_list("pk", "code"))
         for county_id, outcome in sorted(run.counties.items()):
             code = codes.get(int(county_id), county_id)

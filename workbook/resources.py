@@ -1,0 +1,243 @@
+"""django-import-export resources of every schools model, for the admin's import/export buttons.
+
+Same rules as the workbook importer: foreign keys by natural code, writes only into counties the user may
+edit, exports only what the user may see, CSV read as UTF-8 or GB18030 and written with a BOM, and text that
+could run as a spreadsheet formula escaped on export.
+"""
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from import_export import fields, resources
+from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ImportForm, SelectableFieldsExportForm
+from import_export.widgets import ForeignKeyWidget
+
+from core.models import Region
+from core.scoping import can_edit_county, scope
+from schools.models import (
+    Achievement,
+    CountyYear,
+    Declaration,
+    Funding,
+    Monitoring,
+    School,
+    SchoolClass,
+    SchoolYear,
+)
+
+from .exporters import escape_text
+from .uploads import OLE, TEXT, ZIP, UploadRefused, check_upload
+
+
+class ScopedResource(resources.ModelResource):
+    county_path: str | None = "county"  # lookup from the model to its county (None: regions)
+
+    def __init__(self, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self.user = user
+
+    def county_id_of(self, instance):
+        if self.county_path is None:
+            return None
+        obj = instance
+        for part in self.county_path.split("__"):
+            obj = getattr(obj, part, None)
+            if obj is None:
+                return None
+        return obj.pk
+
+    def before_save_instance(self, instance, row, **kwargs):
+        user = self.user
+        if user is None or user.is_admin:
+            return
+        county_id = self.county_id_of(instance)
+        if county_id is None or not can_edit_county(user, county_id):
+            raise PermissionDenied("无权导入其他区县的数据")
+        if instance.pk:
+            old = type(instance).objects.filter(pk=instance.pk).first()
+            if old is not None and not can_edit_county(user, self.county_id_of(old)):
+                raise PermissionDenied("无权修改其他区县的数据")
+        instance.updated_by = user
+
+    def before_delete_instance(self, instance, row, **kwargs):
+        if self.user is not None and not self.user.is_admin:
+            if not can_edit_county(self.user, self.county_id_of(instance)):
+                raise PermissionDenied("无权删除其他区县的数据")
+
+    def export_field(self, field, instance, **kwargs):
+        value = super().export_field(field, instance, **kwargs)
+        return escape_text(value) if isinstance(value, str) else value
+
+
+def _fk(name, model, code_field="code"):
+    return fields.Field(attribute=name, column_name=name, widget=ForeignKeyWidget(model, code_field))
+
+
+class RegionResource(ScopedResource):
+    county_path = None
+    parent = _fk("parent", Region)
+
+    def before_save_instance(self, instance, row, **kwargs):
+        if self.user is not None and not self.user.is_admin:
+            raise PermissionDenied("只有管理员可以导入行政区")
+
+    class Meta:
+        model = Region
+        import_id_fields = ("code",)
+        fields = ("code", "name", "level", "parent")
+        skip_unchanged = True
+
+
+class SchoolResource(ScopedResource):
+    county = _fk("county", Region)
+
+    class Meta:
+        model = School
+        import_id_fields = ("code",)
+        fields = (
+            "code",
+            "name",
+            "county",
+            "kind",
+            "urban_rural_code",
+            "ownership",
+            "boarding",
+            "urban_quality_reference",
+        )
+        skip_unchanged = True
+
+
+def _school_resource(model_cls, id_fields):
+    meta = type(
+        "Meta",
+        (),
+        {
+            "model": model_cls,
+            "import_id_fields": id_fields,
+            "exclude": ("id", "created_at", "updated_at", "updated_by"),
+            "skip_unchanged": True,
+        },
+    )
+    return type(
+        f"{model_cls.__name__}Resource",
+        (ScopedResource,),
+        {
+            "county_path": "school__county",
+            "school": _fk("school", School),
+            "Meta": meta,
+            "__module__": __name__,
+        },
+    )
+
+
+def _county_resource(model_cls, id_fields):
+    meta = type(
+        "Meta",
+        (),
+        {
+            "model": model_cls,
+            "import_id_fields": id_fields,
+            "exclude": ("id", "created_at", "updated_at", "updated_by", "evidence"),
+            "skip_unchanged": True,
+        },
+    )
+    return type(
+        f"{model_cls.__name__}Resource",
+        (ScopedResource,),
+        {"county": _fk("county", Region), "Meta": meta, "__module__": __name__},
+    )
+
+
+SchoolYearResource = _school_resource(SchoolYear, ("school", "year"))
+SchoolClassResource = _school_resource(SchoolClass, ("school", "year", "name"))
+FundingResource = _school_resource(Funding, ("school", "year"))
+AchievementResource = _school_resource(Achievement, ("school", "year", "stage", "subject"))
+CountyYearResource = _county_resource(CountyYear, ("county", "year"))
+MonitoringResource = _county_resource(Monitoring, ("county", "year", "stage", "subject"))
+DeclarationResource = _county_resource(Declaration, ("county", "year", "item_code"))
+
+
+def read_text_upload(data: bytes) -> bytes:
+    """CSV as Chinese Excel/WPS writes it: UTF-8 (BOM or not) or GB18030; returned as UTF-8 with BOM."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding).encode("utf-8-sig")
+        except UnicodeDecodeError:
+            continue
+    return data  # the format reader then reports the undecodable file
+
+
+IMPORT_FORMATS = [CSV, XLSX]
+# What each admin import format must be by its content (never its name).
+FORMAT_KINDS = {CSV: (TEXT,), XLSX: (ZIP,)}
+
+
+class CheckedImportForm(ImportForm):
+    """The admin's import form with the upload rules of the workbook page: size, kind judged by content, and
+    (an .xlsx) the unpacked size read from the zip directory before anything is unpacked."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.import_formats = formats
+
+    def clean(self):
+        cleaned = super().clean()
+        uploaded, chosen = cleaned.get("import_file"), cleaned.get("format")
+        if uploaded is None or chosen in (None, ""):
+            return cleaned
+        input_format = self.import_formats[int(chosen)]
+        try:
+            check_upload(
+                uploaded, uploaded.name, uploaded.size, kinds=FORMAT_KINDS.get(input_format, (ZIP, OLE, TEXT))
+            )
+        except UploadRefused as refused:
+            self.add_error("import_file", refused.message)
+        return cleaned
+
+
+class CspExportForm(SelectableFieldsExportForm):
+    """import-export's export page binds its "select all" box with an inline onchange, which the
+    Content-Security-Policy blocks; this script binds the same handler from a file."""
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=("js/admin_export.js",))
+
+
+class ScopedImportExportAdmin(ImportExportModelAdmin):
+    """Admin import/export limited to the user's counties, tolerant of GB18030 CSV, exporting CSV with a BOM."""
+
+    county_path = "county"
+    from_encoding = "utf-8-sig"
+    to_encoding = "utf-8-sig"
+    import_form_class = CheckedImportForm
+    export_form_class = CspExportForm
+
+    @property
+    def import_formats(self):
+        return IMPORT_FORMATS
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if self.county_path is None:
+            return queryset
+        return scope(queryset, request.user, self.county_path)
+
+    def get_import_resource_kwargs(self, request, **kwargs):
+        return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def get_export_resource_kwargs(self, request, **kwargs):
+        return {**super().get_export_resource_kwargs(request, **kwargs), "user": request.user}
+
+    def write_to_tmp_storage(self, import_file, input_format):
+        if input_format.is_binary():
+            return super().write_to_tmp_storage(import_file, input_format)
+        data = read_text_upload(b"".join(import_file.chunks()))
+        tmp_storage = self.get_tmp_storage_class()(
+            encoding=self.from_encoding,
+            read_mode=input_format.get_read_mode(),
+            **self.get_tmp_storage_class_kwargs(),
+        )
+        tmp_storage.save(data)
+        return tmp_storage
