@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from core.scoping import editable_counties
 
 from .models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
+from .selectors import school_code_refusal
 
 
 def apply_validation_error(form, error: ValidationError) -> None:
@@ -48,14 +49,27 @@ class SchoolForm(forms.ModelForm):
             "boarding",
             "urban_quality_reference",
         ]
-        error_messages = {"code": {"unique": _("该学校标识码已被另一所学校使用")}}
         widgets = {"code": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 10})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         counties = editable_counties(user).order_by("code")
         self.fields["county"].queryset = counties
         self.fields["county"].empty_label = None if counties.count() == 1 else "---------"
+
+    def validate_unique(self):
+        """The code's uniqueness with a message that does not reveal another county's school."""
+        exclude = self._get_validation_exclusions() | {"code"}
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except ValidationError as error:
+            self._update_errors(error)
+        code = self.cleaned_data.get("code")
+        if code and "code" not in self.errors:
+            message = school_code_refusal(user=self.user, code=code, exclude_pk=self.instance.pk)
+            if message:
+                self.add_error("code", message)
 
     def service_data(self) -> dict:
         return dict(self.cleaned_data)

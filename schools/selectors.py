@@ -3,6 +3,7 @@ object outside the user's region is simply not found (the views answer 404)."""
 
 from django.db.models import Count, Max, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from core.models import Region
 from core.scoping import scope, visible_counties
@@ -59,3 +60,20 @@ def county_list(*, user) -> QuerySet[Region]:
 
 def county_years(*, county: Region) -> QuerySet[CountyYear]:
     return CountyYear.objects.filter(county=county).order_by("-year")
+
+
+def school_code_refusal(*, user, code: str, exclude_pk=None) -> str | None:
+    """Why a school may not take this code, or None when it is free.
+
+    Codes are unique across the province, so a taken code must be refused, but the refusal must not tell a
+    clerk that another county has a school with it: "已被另一所学校使用" only when that school is one the user
+    can already see, a neutral "不可用" otherwise. (user None: the system, which sees everything.)
+    """
+    taken = School.objects.filter(code=code)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if not taken.exists():
+        return None
+    if user is None or scope(taken, user).exists():
+        return _("该学校标识码已被另一所学校使用")
+    return _("该学校标识码不可用，请核对；如确为本区县的学校，请联系系统管理员")

@@ -8,6 +8,7 @@ from schools.forms import SubjectInput
 from schools.models import School
 
 from .models import Teacher
+from .selectors import teacher_number_refusal
 
 YES_NO_UNKNOWN = [("unknown", _("未填")), ("true", _("是")), ("false", _("否"))]
 
@@ -30,6 +31,7 @@ class TeacherForm(forms.ModelForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         schools = scope(School.objects.select_related("county"), user, for_write=True).order_by("code")
         self.fields["school"].queryset = schools
         for name in ("certified", "rotation_eligible", "rotated"):
@@ -39,16 +41,13 @@ class TeacherForm(forms.ModelForm):
         cleaned = super().clean()
         year, teacher_id = cleaned.get("year"), cleaned.get("teacher_id")
         if year and teacher_id:
-            taken = Teacher.objects.filter(year=year, teacher_id=teacher_id)
-            if self.instance.pk:
-                taken = taken.exclude(pk=self.instance.pk)
-            if taken.exists():
-                # Added before the model's own constraint check, which then skips the field: one clear message.
-                self.add_error(
-                    "teacher_id",
-                    _("教师编号“%(id)s”在%(year)s学年已被使用，同一学年内教师编号不能重复")
-                    % {"id": teacher_id, "year": year},
-                )
+            message = teacher_number_refusal(
+                user=self.user, year=year, teacher_id=teacher_id, exclude_pk=self.instance.pk
+            )
+            if message:
+                # Added before the model's own constraint check, which then skips the field: one clear message
+                # (and one that does not reveal another county's roster).
+                self.add_error("teacher_id", message)
         return cleaned
 
     def service_data(self) -> dict:
