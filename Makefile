@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint format migrate demo clean ci bench
+.PHONY: install run test lint format migrate demo clean ci bench vendor
 
 install: $(STAMP)
 
@@ -49,3 +49,30 @@ bench: install
 
 clean:
 	rm -rf $(VENV) var/db.sqlite3 var/staticfiles *.egg-info
+
+# Apache ECharts, vendored into static/vendor/echarts/ and committed: the intranet and CI have no npm at run time
+# (static/vendor/README.md). To upgrade, change both pins, run `make vendor`, commit the result. The tarball must
+# match the pinned integrity (the registry's sha512), so a re-fetch cannot silently bring other bytes.
+ECHARTS_VERSION := 5.6.0
+ECHARTS_INTEGRITY := sha512-oTbVTsXfKuEhxftHqL5xprgLoc0k7uScAwtryCgWF6hPYFLRwOUHiFmHGCBKP5NPFNkDVopOieyUqYGH8Fa3kA==
+ECHARTS_DIR := static/vendor/echarts
+VENDOR_TMP := var/vendor-tmp
+
+vendor:
+	@command -v npm >/dev/null || { echo "make vendor needs npm (Node.js) to fetch from the registry" >&2; exit 1; }
+	rm -rf $(VENDOR_TMP) && mkdir -p $(VENDOR_TMP)
+	cd $(VENDOR_TMP) && npm pack --silent echarts@$(ECHARTS_VERSION) >/dev/null
+	@got="sha512-$$(openssl dgst -sha512 -binary $(VENDOR_TMP)/echarts-$(ECHARTS_VERSION).tgz | base64 -w0)"; \
+	  if [ "$$got" != "$(ECHARTS_INTEGRITY)" ]; then \
+	    echo "echarts-$(ECHARTS_VERSION).tgz: integrity $$got, pinned $(ECHARTS_INTEGRITY)" >&2; exit 1; fi
+	tar -xzf $(VENDOR_TMP)/echarts-$(ECHARTS_VERSION).tgz -C $(VENDOR_TMP)
+	mkdir -p $(ECHARTS_DIR)
+	cp $(VENDOR_TMP)/package/dist/echarts.min.js $(VENDOR_TMP)/package/LICENSE $(VENDOR_TMP)/package/NOTICE $(ECHARTS_DIR)/
+	cp $(VENDOR_TMP)/package/licenses/LICENSE-* $(ECHARTS_DIR)/
+	{ echo "package: echarts@$(ECHARTS_VERSION)"; \
+	  echo "source: https://registry.npmjs.org/echarts/-/echarts-$(ECHARTS_VERSION).tgz"; \
+	  echo "integrity: $(ECHARTS_INTEGRITY)"; \
+	  echo "file: echarts.min.js (dist/echarts.min.js of the package)"; \
+	  echo "sha256: $$(sha256sum $(ECHARTS_DIR)/echarts.min.js | cut -d' ' -f1)"; } > $(ECHARTS_DIR)/VERSION
+	rm -rf $(VENDOR_TMP)
+	@cat $(ECHARTS_DIR)/VERSION

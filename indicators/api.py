@@ -1,6 +1,6 @@
 """/api/v1/counties/{code}/report/?year=YYYY — the stored county balance report (spec/report.md), the typed
 report's JSON; /api/v1/counties/{code}/report/readable/ — what it says in words (the presenter's summary, in the
-request's language: verdict by part, the failing items in one sentence each).
+user's language: the verdict by part with each failing item in one sentence).
 
 Scoped through core.scoping: a county outside the user's region answers 404, as a missing one does.
 """
@@ -8,6 +8,8 @@ Scoped through core.scoping: a county outside the user's region answers 404, as 
 from django.shortcuts import get_object_or_404
 from django.urls import path
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.decorators import api_view
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -16,6 +18,21 @@ from core.scoping import visible_counties
 
 from . import presenter, selectors
 from .report.model import Report
+from .serializers import READABLE_EXAMPLE, REPORT_EXAMPLE, CountyReportSerializer, ReadableReportSerializer
+
+PARAMETERS = [
+    OpenApiParameter("code", OpenApiTypes.STR, OpenApiParameter.PATH, description="county code, e.g. 371302"),
+    OpenApiParameter(
+        "year",
+        OpenApiTypes.INT,
+        description="school year; the latest computed one when left out",
+        required=False,
+    ),
+]
+ERRORS = {
+    400: OpenApiResponse(description="year is not a whole number"),
+    404: OpenApiResponse(description="no such county within your region, or no stored results for the year"),
+}
 
 
 def _stored(request, code: str) -> Report:
@@ -34,11 +51,23 @@ def _stored(request, code: str) -> Report:
     return report
 
 
+@extend_schema(
+    summary="区县均衡发展监测报告 (the stored county report)",
+    parameters=PARAMETERS,
+    responses={200: CountyReportSerializer, **ERRORS},
+    examples=[REPORT_EXAMPLE],
+)
 @api_view(["GET"])
 def county_report(request, code: str):
     return Response(_stored(request, code).to_json())
 
 
+@extend_schema(
+    summary="监测报告结论（文字） (what the stored report says, in the user's language)",
+    parameters=PARAMETERS,
+    responses={200: ReadableReportSerializer, **ERRORS},
+    examples=[READABLE_EXAMPLE],
+)
 @api_view(["GET"])
 def county_report_readable(request, code: str):
     return Response(presenter.readable(_stored(request, code)))
