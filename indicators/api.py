@@ -5,6 +5,8 @@ Scoped through core.scoping: a county outside the user's region answers 404, as 
 
 from django.shortcuts import get_object_or_404
 from django.urls import path
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.decorators import api_view
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
@@ -12,8 +14,31 @@ from rest_framework.response import Response
 from core.scoping import visible_counties
 
 from . import selectors
+from .serializers import REPORT_EXAMPLE, CountyReportSerializer
 
 
+@extend_schema(
+    summary="区县均衡发展监测报告 (the stored county report)",
+    parameters=[
+        OpenApiParameter(
+            "code", OpenApiTypes.STR, OpenApiParameter.PATH, description="county code, e.g. 371302"
+        ),
+        OpenApiParameter(
+            "year",
+            OpenApiTypes.INT,
+            description="school year; the latest computed one when left out",
+            required=False,
+        ),
+    ],
+    responses={
+        200: CountyReportSerializer,
+        400: OpenApiResponse(description="year is not a whole number"),
+        404: OpenApiResponse(
+            description="no such county within your region, or no stored results for the year"
+        ),
+    },
+    examples=[REPORT_EXAMPLE],
+)
 @api_view(["GET"])
 def county_report(request, code: str):
     county = get_object_or_404(visible_counties(request.user), code=code)

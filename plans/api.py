@@ -1,11 +1,13 @@
 """/api/v1/plans/ and /api/v1/plan-projects/: read-only, scoped like the pages (another county's project → 404).
 Target status comes from the latest stored results (plans.selectors.evaluate_target)."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.routers import SimpleRouter
 
 from . import selectors
-from .models import Plan, ProgrammeBox, Project, Target, Task
+from .filters import PlanFilter, ProjectFilter
+from .models import Plan, ProgrammeBox, Project, Target, TargetStatus, Task
 
 
 class TaskSerializer(serializers.ModelSerializer):
@@ -22,11 +24,11 @@ class BoxSerializer(serializers.ModelSerializer):
         model = ProgrammeBox
         fields = ["id", "number", "title", "task", "content", "declared_total", "items_sum", "discrepancy"]
 
-    def get_items_sum(self, box):
+    def get_items_sum(self, box) -> str | None:
         value = selectors.box_budget(box)["items_sum"]
         return None if value is None else str(value)
 
-    def get_discrepancy(self, box):
+    def get_discrepancy(self, box) -> str | None:
         value = selectors.box_budget(box)["discrepancy"]
         return None if value is None else str(value)
 
@@ -48,10 +50,11 @@ class TargetSerializer(serializers.ModelSerializer):
             cache[target.pk] = selectors.evaluate_target(target, user=self.context["request"].user)
         return cache[target.pk]
 
+    @extend_schema_field(serializers.ChoiceField(choices=TargetStatus.choices))
     def get_status(self, target):
         return self._evaluation(target).status
 
-    def get_latest_value(self, target):
+    def get_latest_value(self, target) -> float | None:
         return self._evaluation(target).value
 
 
@@ -68,7 +71,7 @@ class ProjectSerializer(serializers.ModelSerializer):
             "indicator_code", "result_year", "shortfall", "overdue",
         ]  # fmt: skip
 
-    def get_overdue(self, project):
+    def get_overdue(self, project) -> bool:
         return selectors.is_overdue(project)
 
 
@@ -88,6 +91,7 @@ class PlanSerializer(serializers.ModelSerializer):
 class PlanViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = PlanSerializer
     permission_classes = [permissions.IsAuthenticated]
+    filterset_class = PlanFilter
 
     def get_queryset(self):
         return selectors.plan_list(user=self.request.user).prefetch_related(
@@ -98,6 +102,7 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet):
 class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = ProjectSerializer
     permission_classes = [permissions.IsAuthenticated]
+    filterset_class = ProjectFilter
 
     def get_queryset(self):
         return selectors.project_list(user=self.request.user)

@@ -13,13 +13,18 @@ from core.scoping import visible_counties
 from schools.models import School
 
 from . import results, selectors, services
+from .filters import PlanFilter
 from .forms import ProjectForm
 
 
 @login_required
 def plan_list(request):
-    plans = selectors.plan_list(user=request.user)
-    return render(request, "plans/plan_list.html", {"plans": plans})
+    filterset = PlanFilter(request.GET or None, selectors.plan_list(user=request.user), request=request)
+    return render(
+        request,
+        "plans/plan_list.html",
+        {"plans": filterset.qs, "filter_form": filterset.form, "filtered": filterset.is_bound},
+    )
 
 
 @login_required

@@ -11,8 +11,7 @@ from rest_framework.routers import SimpleRouter
 
 from core.scoping import can_edit_county, scope, visible_regions
 
-from . import filters as f
-from . import services
+from . import filters, services
 from .models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
 from .serializers import (
     AchievementSerializer,
@@ -46,20 +45,19 @@ class ScopedWritePermission(permissions.BasePermission):
 class ScopedViewSet(viewsets.ModelViewSet):
     """A viewset over rows owned by a county: scoped reads, filters from query params, writes through services.
 
-    Subclasses set `county_path` (lookup from the model to its county), `filter_params`, and implement
+    Subclasses set `county_path` (lookup from the model to its county), `filterset_class` (the list's FilterSet,
+    which DjangoFilterBackend applies to the scoped queryset), and implement
     `create_row(user, **data)` / `update_row(user, instance, **data)` / `delete_row(user, instance)` by calling a
     service.
     """
 
     permission_classes = [ScopedWritePermission]
     county_path = "school__county"
-    filter_params: dict[str, f.Param] = {}
     select_related: tuple[str, ...] = ("school", "school__county")
 
     def get_queryset(self):
         queryset = self.queryset.model.objects.select_related(*self.select_related)
-        queryset = scope(queryset, self.request.user, self.county_path)
-        return f.apply_filters(queryset, self.request.query_params, self.filter_params)
+        return scope(queryset, self.request.user, self.county_path)
 
     def county_id_of(self, obj) -> int:
         target = obj
@@ -112,11 +110,10 @@ class NoDeleteMixin:
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = RegionSerializer
     lookup_field = "code"
-    filter_params = {"level": f.Param("level"), "parent": f.Param("parent__code")}
+    filterset_class = filters.RegionFilter
 
     def get_queryset(self):
-        regions = visible_regions(self.request.user).select_related("parent")
-        return f.apply_filters(regions, self.request.query_params, self.filter_params)
+        return visible_regions(self.request.user).select_related("parent").order_by("code")
 
 
 class SchoolViewSet(ScopedViewSet):
@@ -125,14 +122,7 @@ class SchoolViewSet(ScopedViewSet):
     lookup_field = "code"
     county_path = "county"
     select_related = ("county",)
-    filter_params = {
-        "county": f.COUNTY,
-        "kind": f.Param("kind"),
-        "urban_rural_code": f.Param("urban_rural_code"),
-        "ownership": f.Param("ownership"),
-        "boarding": f.Param("boarding", "bool"),
-        "urban_quality_reference": f.Param("urban_quality_reference", "bool"),
-    }
+    filterset_class = filters.SchoolFilter
 
     def create_row(self, user, county, **data):
         return services.school_create(user=user, county=county, **data)
@@ -148,7 +138,6 @@ class SchoolRowViewSet(NoDeleteMixin, ScopedViewSet):
     """Rows keyed by (school, year, …): the services upsert on that key, so POST of an existing key replaces it."""
 
     save_service = None
-    filter_params = {"county": f.SCHOOL_COUNTY, "school": f.SCHOOL, "year": f.YEAR}
 
     def _keys(self):
         return self.get_serializer_class().key_sources()
@@ -165,20 +154,22 @@ class SchoolRowViewSet(NoDeleteMixin, ScopedViewSet):
 class SchoolYearViewSet(SchoolRowViewSet):
     queryset = SchoolYear.objects.none()
     serializer_class = SchoolYearSerializer
+    filterset_class = filters.SchoolYearFilter
     save_service = services.school_year_save
 
 
 class FundingViewSet(SchoolRowViewSet):
     queryset = Funding.objects.none()
     serializer_class = FundingSerializer
+    filterset_class = filters.FundingFilter
     save_service = services.funding_save
 
 
 class AchievementViewSet(SchoolRowViewSet):
     queryset = Achievement.objects.none()
     serializer_class = AchievementSerializer
+    filterset_class = filters.AchievementFilter
     save_service = services.achievement_save
-    filter_params = {**SchoolRowViewSet.filter_params, "stage": f.STAGE, "subject": f.SUBJECT}
 
 
 class SchoolClassViewSet(SchoolRowViewSet):
@@ -186,12 +177,7 @@ class SchoolClassViewSet(SchoolRowViewSet):
     serializer_class = SchoolClassSerializer
     save_service = services.school_class_save
     http_method_names = [*NoDeleteMixin.http_method_names, "delete"]
-    filter_params = {
-        **SchoolRowViewSet.filter_params,
-        "stage": f.STAGE,
-        "grade": f.Param("grade", "int"),
-        "min_students": f.Param("students__gte", "int"),
-    }
+    filterset_class = filters.SchoolClassFilter
 
     def delete_row(self, user, instance):
         services.school_class_delete(user=user, school_class=instance)
@@ -200,20 +186,20 @@ class SchoolClassViewSet(SchoolRowViewSet):
 class CountyRowViewSet(SchoolRowViewSet):
     county_path = "county"
     select_related = ("county",)
-    filter_params = {"county": f.COUNTY, "year": f.YEAR}
 
 
 class CountyYearViewSet(CountyRowViewSet):
     queryset = CountyYear.objects.none()
     serializer_class = CountyYearSerializer
+    filterset_class = filters.CountyYearFilter
     save_service = services.county_year_save
 
 
 class MonitoringViewSet(CountyRowViewSet):
     queryset = Monitoring.objects.none()
     serializer_class = MonitoringSerializer
+    filterset_class = filters.MonitoringFilter
     save_service = services.monitoring_save
-    filter_params = {**CountyRowViewSet.filter_params, "stage": f.STAGE, "subject": f.SUBJECT}
 
 
 router = SimpleRouter()

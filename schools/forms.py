@@ -4,12 +4,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.scoping import editable_counties, visible_counties
+from core.scoping import editable_counties
 
-from .choices import Ownership, SchoolKind, UrbanRuralCode
 from .models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
-
-ANY = [("", _("全部"))]
+from .selectors import school_code_refusal
 
 
 def apply_validation_error(form, error: ValidationError) -> None:
@@ -35,36 +33,6 @@ class SubjectInput(forms.TextInput):
         super().__init__({"list": "subject-options", "autocomplete": "off", **(attrs or {})})
 
 
-# ---------------------------------------------------------------- filters
-
-
-class SchoolFilterForm(forms.Form):
-    q = forms.CharField(
-        label=_("搜索"),
-        required=False,
-        widget=forms.TextInput(attrs={"placeholder": _("学校标识码或名称"), "type": "search"}),
-    )
-    county = forms.ModelChoiceField(
-        label=_("区县"), queryset=None, required=False, to_field_name="code", empty_label=_("全部区县")
-    )
-    kind = forms.ChoiceField(label=_("办学类型"), choices=ANY + SchoolKind.choices, required=False)
-    urban_rural_code = forms.ChoiceField(
-        label=_("城乡分类"), choices=ANY + UrbanRuralCode.choices, required=False
-    )
-    ownership = forms.ChoiceField(label=_("办学性质"), choices=ANY + Ownership.choices, required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["county"].queryset = visible_counties(user).order_by("code")
-
-    def filters(self) -> dict:
-        """The valid filters only: a filter the user may not use (another county) is dropped and flagged."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return {key: value for key, value in self.cleaned_data.items() if value not in ("", None)}
-
-
 # ---------------------------------------------------------------- school
 
 
@@ -81,14 +49,27 @@ class SchoolForm(forms.ModelForm):
             "boarding",
             "urban_quality_reference",
         ]
-        error_messages = {"code": {"unique": _("该学校标识码已被另一所学校使用")}}
         widgets = {"code": forms.TextInput(attrs={"inputmode": "numeric", "maxlength": 10})}
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         counties = editable_counties(user).order_by("code")
         self.fields["county"].queryset = counties
         self.fields["county"].empty_label = None if counties.count() == 1 else "---------"
+
+    def validate_unique(self):
+        """The code's uniqueness with a message that does not reveal another county's school."""
+        exclude = self._get_validation_exclusions() | {"code"}
+        try:
+            self.instance.validate_unique(exclude=exclude)
+        except ValidationError as error:
+            self._update_errors(error)
+        code = self.cleaned_data.get("code")
+        if code and "code" not in self.errors:
+            message = school_code_refusal(user=self.user, code=code, exclude_pk=self.instance.pk)
+            if message:
+                self.add_error("code", message)
 
     def service_data(self) -> dict:
         return dict(self.cleaned_data)

@@ -1,8 +1,9 @@
 """Reads of schools and county inputs for the portal's pages. Every query is scoped with core.scoping: an
 object outside the user's region is simply not found (the views answer 404)."""
 
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from core.models import Region
 from core.scoping import scope, visible_counties
@@ -10,27 +11,9 @@ from core.scoping import scope, visible_counties
 from .models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
 
 
-def school_list(
-    *,
-    user,
-    q: str = "",
-    county: Region | None = None,
-    kind: str = "",
-    urban_rural_code: str = "",
-    ownership: str = "",
-) -> QuerySet[School]:
-    schools = scope(School.objects.select_related("county"), user)
-    if q:
-        schools = schools.filter(Q(code__icontains=q) | Q(name__icontains=q))
-    if county is not None:
-        schools = schools.filter(county=county)
-    if kind:
-        schools = schools.filter(kind=kind)
-    if urban_rural_code:
-        schools = schools.filter(urban_rural_code=urban_rural_code)
-    if ownership:
-        schools = schools.filter(ownership=ownership)
-    return schools.order_by("county__code", "code")
+def school_list(*, user) -> QuerySet[School]:
+    """The schools the user may see; the list's filters are schools.filters.SchoolFilter."""
+    return scope(School.objects.select_related("county"), user).order_by("county__code", "code")
 
 
 def school_get(*, user, code: str) -> School:
@@ -77,3 +60,20 @@ def county_list(*, user) -> QuerySet[Region]:
 
 def county_years(*, county: Region) -> QuerySet[CountyYear]:
     return CountyYear.objects.filter(county=county).order_by("-year")
+
+
+def school_code_refusal(*, user, code: str, exclude_pk=None) -> str | None:
+    """Why a school may not take this code, or None when it is free.
+
+    Codes are unique across the province, so a taken code must be refused, but the refusal must not tell a
+    clerk that another county has a school with it: "已被另一所学校使用" only when that school is one the user
+    can already see, a neutral "不可用" otherwise. (user None: the system, which sees everything.)
+    """
+    taken = School.objects.filter(code=code)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if not taken.exists():
+        return None
+    if user is None or scope(taken, user).exists():
+        return _("该学校标识码已被另一所学校使用")
+    return _("该学校标识码不可用，请核对；如确为本区县的学校，请联系系统管理员")

@@ -11,7 +11,16 @@ from rest_framework import serializers
 from core.models import Region
 from core.scoping import scope, visible_counties
 
-from .models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
+from .models import (
+    Achievement,
+    CountyYear,
+    Funding,
+    Monitoring,
+    School,
+    SchoolClass,
+    SchoolYear,
+    school_code_validator,
+)
 
 AUDIT_FIELDS = ("updated_at",)
 
@@ -74,6 +83,9 @@ class SchoolSerializer(ScopedModelSerializer):
         )
         read_only_fields = AUDIT_FIELDS
         key_fields = ()
+        # No UniqueValidator: its "已存在" would confirm another county's school; the service refuses a taken
+        # code with a message that depends on what the user may see (schools.selectors.school_code_refusal).
+        extra_kwargs = {"code": {"validators": [school_code_validator]}}
 
 
 class SchoolYearSerializer(ScopedModelSerializer):

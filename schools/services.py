@@ -1,7 +1,7 @@
 """Writes of schools and county inputs. Views, API, importer and demo data all come through here so that every
 change is validated, stamped with its author, scoped, and followed by a recompute of its county."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from core import hooks
@@ -9,6 +9,7 @@ from core.models import Region
 from core.scoping import can_edit_county
 
 from .models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
+from .selectors import school_code_refusal
 
 
 def _check_can_edit(user, county_id: int) -> None:
@@ -16,14 +17,43 @@ def _check_can_edit(user, county_id: int) -> None:
         raise PermissionDenied("no write access to this county")
 
 
-def _save(instance, *, user, county_id: int, year: int | None) -> None:
+def _save(instance, *, user, county_id: int, year: int | None, key_refusal=None) -> None:
+    """key_refusal(instance) → (field, message) or None: a natural key taken elsewhere, checked instead of the
+    model's own uniqueness check, whose message would confirm another county's record (selectors.*_refusal)."""
     _check_can_edit(user, county_id)
     if user is not None:
         instance.updated_by = user
-    instance.full_clean()
+    if key_refusal is None:
+        instance.full_clean()
+    else:
+        _full_clean_with(instance, key_refusal(instance))
     with transaction.atomic():
         instance.save()
         hooks.data_changed([county_id], year, user=user)
+
+
+def _full_clean_with(instance, refusal) -> None:
+    errors: dict = {}
+    try:
+        instance.full_clean(validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        errors = error.update_error_dict(errors)
+    if refusal is not None:
+        field, message = refusal
+        errors.setdefault(field, []).append(message)
+    if errors:
+        raise ValidationError(errors)
+    # Any other uniqueness rule of the model (none of them reveals another county's rows) still applies.
+    instance.validate_unique()
+    instance.validate_constraints()
+
+
+def _school_code_refusal(user):
+    def refusal(school):
+        message = school_code_refusal(user=user, code=school.code, exclude_pk=school.pk)
+        return ("code", message) if message else None
+
+    return refusal
 
 
 def _apply(instance, data: dict) -> None:
@@ -33,7 +63,7 @@ def _apply(instance, data: dict) -> None:
 
 def school_create(*, user, county: Region, **data) -> School:
     school = School(county=county, **data)
-    _save(school, user=user, county_id=county.pk, year=None)
+    _save(school, user=user, county_id=county.pk, year=None, key_refusal=_school_code_refusal(user))
     return school
 
 
@@ -43,7 +73,7 @@ def school_update(*, user, school: School, **data) -> School:
     if school.county_id != old_county_id:
         _check_can_edit(user, old_county_id)
         hooks.data_changed([old_county_id], None, user=user)
-    _save(school, user=user, county_id=school.county_id, year=None)
+    _save(school, user=user, county_id=school.county_id, year=None, key_refusal=_school_code_refusal(user))
     return school
 
 

@@ -18,13 +18,13 @@ from core.scoping import can_edit_county, editable_counties
 
 from . import selectors, services
 from .choices import SUBJECTS
+from .filters import SchoolFilter
 from .forms import (
     AchievementFormSet,
     ClassFormSet,
     CountyYearForm,
     FundingForm,
     MonitoringFormSet,
-    SchoolFilterForm,
     SchoolForm,
     SchoolYearForm,
     YearPickForm,
@@ -87,14 +87,13 @@ def _save_rows(formset, save_row, delete_row=None) -> bool:
 
 @login_required
 def school_list(request):
-    filter_form = SchoolFilterForm(request.GET or None, user=request.user)
-    schools = selectors.school_list(user=request.user, **filter_form.filters())
-    page, query = paginate(request, schools)
+    filterset = SchoolFilter(request.GET or None, selectors.school_list(user=request.user), request=request)
+    page, query = paginate(request, filterset.qs)
     return render(
         request,
         "schools/school_list.html",
         {
-            "filter_form": filter_form,
+            "filter_form": filterset.form,
             "page": page,
             "query": query,
             "can_create": editable_counties(request.user).exists(),

@@ -2,10 +2,10 @@
 
 from rest_framework.routers import SimpleRouter
 
-from schools import filters as f
 from schools.api import ScopedViewSet
 
 from . import services
+from .filters import TeacherFilter
 from .models import Teacher
 from .serializers import TeacherSerializer
 
@@ -13,18 +13,7 @@ from .serializers import TeacherSerializer
 class TeacherViewSet(ScopedViewSet):
     queryset = Teacher.objects.none()
     serializer_class = TeacherSerializer
-    filter_params = {
-        "county": f.SCHOOL_COUNTY,
-        "school": f.SCHOOL,
-        "year": f.YEAR,
-        "stage": f.STAGE,
-        "subject": f.SUBJECT,
-        "degree": f.Param("degree"),
-        "backbone_level": f.Param("backbone_level"),
-        "title": f.Param("title"),
-        "full_time": f.Param("full_time", "bool"),
-        "teacher_id": f.Param("teacher_id"),
-    }
+    filterset_class = TeacherFilter
 
     def create_row(self, user, school, year, **data):
         return services.teacher_create(user=user, school=school, year=year, **data)

@@ -2,18 +2,35 @@ from schools.models import School
 from schools.services import _delete, _save
 
 from .models import Teacher
+from .selectors import teacher_number_refusal
+
+
+def _number_refusal(user):
+    def refusal(teacher):
+        message = teacher_number_refusal(
+            user=user, year=teacher.year, teacher_id=teacher.teacher_id, exclude_pk=teacher.pk
+        )
+        return ("teacher_id", message) if message else None
+
+    return refusal
 
 
 def teacher_create(*, user, school: School, year: int, **data) -> Teacher:
     teacher = Teacher(school=school, year=year, **data)
-    _save(teacher, user=user, county_id=school.county_id, year=year)
+    _save(teacher, user=user, county_id=school.county_id, year=year, key_refusal=_number_refusal(user))
     return teacher
 
 
 def teacher_update(*, user, teacher: Teacher, **data) -> Teacher:
     for field, value in data.items():
         setattr(teacher, field, value)
-    _save(teacher, user=user, county_id=teacher.school.county_id, year=teacher.year)
+    _save(
+        teacher,
+        user=user,
+        county_id=teacher.school.county_id,
+        year=teacher.year,
+        key_refusal=_number_refusal(user),
+    )
     return teacher
 
 

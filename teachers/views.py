@@ -15,7 +15,8 @@ from schools.choices import SUBJECTS
 from schools.models import School
 
 from . import selectors, services
-from .forms import TeacherFilterForm, TeacherForm
+from .filters import TeacherFilter
+from .forms import TeacherForm
 
 
 def _list_url(teacher) -> str:
@@ -24,20 +25,21 @@ def _list_url(teacher) -> str:
 
 @login_required
 def teacher_list(request):
-    filter_form = TeacherFilterForm(request.GET or None, user=request.user)
-    teachers = selectors.teacher_list(user=request.user, **filter_form.filters())
-    page, query = paginate(request, teachers)
-    filters = filter_form.filters()
+    filterset = TeacherFilter(request.GET or None, selectors.teacher_list(user=request.user), request=request)
+    page, query = paginate(request, filterset.qs)
+    chosen = filterset.form.cleaned_data if filterset.is_bound else {}
+    school = chosen.get("school")
     return render(
         request,
         "teachers/teacher_list.html",
         {
-            "filter_form": filter_form,
+            "filter_form": filterset.form,
             "page": page,
             "query": query,
             "can_create": editable_counties(request.user).exists(),
-            "new_school": filters.get("school"),
-            "new_year": filters.get("year"),
+            # "New teacher" starts in the school and year shown, when the filter named one school (by its code).
+            "new_school": school if isinstance(school, School) else None,
+            "new_year": chosen.get("year"),
         },
     )
 

@@ -20,6 +20,24 @@ def static_root_exists():
     Path(settings.STATIC_ROOT).mkdir(parents=True, exist_ok=True)
 
 
+@pytest.fixture(autouse=True)
+def fresh_throttles():
+    """API throttles count in the default cache, keyed by user id or address; ids restart in every test database,
+    so one test's calls would count against the next. Clear the in-process cache (SQLite runs), or only the
+    throttle keys of a Redis cache (it is shared with the broker, whose keys must stay)."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    backend = caches["default"]
+    if isinstance(backend, LocMemCache):
+        backend.clear()
+    elif hasattr(backend, "_cache") and hasattr(backend._cache, "get_client"):
+        client = backend._cache.get_client(write=True)
+        for key in client.scan_iter(match=backend.make_key("throttle_*")):
+            client.delete(key)
+    yield
+
+
 def worker_unavailable_reason() -> str | None:
     if os.environ.get("CELERY_TEST_WORKER") != "1":
         return "needs a real Celery worker: set CELERY_TEST_WORKER=1 (CI does, against Redis and PostgreSQL)"

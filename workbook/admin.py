@@ -3,6 +3,7 @@
 It lives here, above the registry, because every admin model is an import-export admin whose imports go through
 the workbook's resources."""
 
+from django import forms
 from django.contrib import admin
 
 from core.models import Region
@@ -22,6 +23,7 @@ from . import resources
 from .models import ImportBatch
 from .resources import ScopedImportExportAdmin
 from .resources_teachers import TeacherResource
+from .uploads import UploadRefused, check_evidence
 
 
 @admin.register(Region)
@@ -97,8 +99,21 @@ class MonitoringAdmin(ScopedImportExportAdmin):
     list_filter = ("year", "stage")
 
 
+class DeclarationForm(forms.ModelForm):
+    def clean_evidence(self):
+        evidence = self.cleaned_data.get("evidence")
+        # Only a newly uploaded file is checked; the stored one was checked when it came in.
+        if evidence and hasattr(evidence, "content_type"):
+            try:
+                check_evidence(evidence, evidence.name, evidence.size)
+            except UploadRefused as refused:
+                raise forms.ValidationError(refused.message) from refused
+        return evidence
+
+
 @admin.register(Declaration)
 class DeclarationAdmin(ScopedImportExportAdmin):
+    form = DeclarationForm
     resource_classes = [resources.DeclarationResource]
     county_path = "county"
     list_display = ("county", "year", "item_code", "met")

@@ -7,6 +7,7 @@ State lives in the batch row so the progress page survives a reload and a worker
 import hashlib
 import io
 import logging
+from pathlib import PurePosixPath
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
@@ -61,10 +62,27 @@ def batch_create(*, user, uploaded) -> ImportBatch:
     for chunk in uploaded.chunks():
         digest.update(chunk)
     uploaded.seek(0)
-    batch = ImportBatch(created_by=user, file_name=uploaded.name[:255], sha256=digest.hexdigest())
-    batch.file.save(uploaded.name, uploaded, save=False)
+    batch = ImportBatch(created_by=user, file_name=display_name(uploaded.name), sha256=digest.hexdigest())
+    batch.file.save(stored_name(uploaded.name, batch.sha256), uploaded, save=False)
     batch.save()
     return batch
+
+
+def display_name(name: str) -> str:
+    """The user's file name, kept to show and to recognise a single CSV: its last path part, without
+    control characters (it goes into pages and download headers)."""
+    name = PurePosixPath(name.replace("\\", "/")).name
+    return "".join(ch for ch in name if ch.isprintable())[:255] or "upload"
+
+
+def stored_name(name: str, digest: str) -> str:
+    """The name on disk: never the user's (no path, no odd characters), only a known suffix, which the error
+    report uses to tell a workbook. Readers get the user's name from ImportBatch.file_name."""
+    suffix = PurePosixPath(display_name(name)).suffix.lower()
+    return f"{digest[:16]}{suffix if suffix in STORED_SUFFIXES else ''}"
+
+
+STORED_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".zip", ".csv"}
 
 
 def _progress(batch_id: int):
@@ -82,7 +100,11 @@ def batch_validate(batch_id: int) -> ImportBatch:
     ImportBatch.objects.filter(pk=batch_id).update(status=ImportBatch.Status.VALIDATING)
     try:
         result = import_workbook(
-            batch.file.path, user=batch.created_by, dry_run=True, progress=_progress(batch_id)
+            batch.file.path,
+            user=batch.created_by,
+            dry_run=True,
+            progress=_progress(batch_id),
+            file_name=batch.file_name,
         )
     except (OperationalError, InterfaceError) as error:
         return _connection_lost(batch_id, "validate", error)
@@ -98,7 +120,9 @@ def batch_run(batch_id: int, *, user) -> ImportBatch:
         raise PermissionDenied("only the uploader confirms an import")
     ImportBatch.objects.filter(pk=batch_id).update(status=ImportBatch.Status.RUNNING, rows_done=0)
     try:
-        result = import_workbook(batch.file.path, user=user, dry_run=False, progress=_progress(batch_id))
+        result = import_workbook(
+            batch.file.path, user=user, dry_run=False, progress=_progress(batch_id), file_name=batch.file_name
+        )
     except (OperationalError, InterfaceError) as error:
         return _connection_lost(batch_id, "run", error)
     return _record(batch_id, result, ImportBatch.Status.DONE)

@@ -268,10 +268,23 @@ def write_error_report(target, errors: list[dict], source_path=None, truncated: 
     workbook.save(target)
 
 
+# openpyxl builds the whole workbook in memory (tens of times the XML): only modest ones are marked up, judged by
+# the compressed size and by the unpacked size read from the zip directory (a small file can be a zip bomb).
+ERROR_REPORT_MAX_BYTES = 10 * 1024 * 1024
+ERROR_REPORT_MAX_UNPACKED_BYTES = 50 * 1024 * 1024
+
+
 def _small(path) -> bool:
     import os
+    import zipfile
 
-    return os.path.getsize(path) <= 10 * 1024 * 1024
+    if os.path.getsize(path) > ERROR_REPORT_MAX_BYTES:
+        return False
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return sum(member.file_size for member in archive.infolist()) <= ERROR_REPORT_MAX_UNPACKED_BYTES
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return False
 
 
 # ------------------------------------------------------------------------------------------- computed report

@@ -1,6 +1,7 @@
 from django import forms
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from workbook.uploads import UploadRefused, check_upload
 
 ALLOWED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".zip", ".csv")
 
@@ -13,14 +14,11 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
-        limit = settings.IMPORT_MAX_FILE_BYTES
-        if uploaded.size > limit:
-            raise forms.ValidationError(
-                _("文件过大（%(size)d MB），上限为 %(limit)d MB；请按学年或工作表拆分后分别导入。"),
-                params={"size": uploaded.size // (1024 * 1024), "limit": limit // (1024 * 1024)},
-            )
-        if uploaded.size == 0:
-            raise forms.ValidationError(_("文件为空。"))
+        # The content decides (size, kind, unpacked size of a zip), then the name must agree with it.
+        try:
+            check_upload(uploaded, uploaded.name, uploaded.size)
+        except UploadRefused as refused:
+            raise forms.ValidationError(refused.message) from refused
         if not uploaded.name.lower().endswith(ALLOWED_SUFFIXES):
             raise forms.ValidationError(_("请上传 .xlsx、.zip 或 .csv 文件。"))
         return uploaded

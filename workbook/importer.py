@@ -17,7 +17,7 @@ from django.db import transaction
 
 from core.choices import RegionLevel
 from core.models import Region
-from core.scoping import editable_counties
+from core.scoping import editable_counties, visible_counties
 from indicators.runs import request_recompute
 from schools.models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
 from teachers.models import Teacher
@@ -106,6 +106,7 @@ class Refs:
         self.user = user
         self.scoped = user is not None and not getattr(user, "is_admin", False)
         self.editable = set(editable_counties(user).values_list("pk", flat=True)) if self.scoped else None
+        self.visible = set(visible_counties(user).values_list("pk", flat=True)) if self.scoped else None
         region_codes: set[str] = set()
         school_codes: set[str] = set()
         self.file_regions: dict[str, tuple] = {}
@@ -165,6 +166,9 @@ class Refs:
     def may_edit(self, county_id) -> bool:
         return not self.scoped or (county_id is not NEW and county_id in self.editable)
 
+    def may_see(self, county_id) -> bool:
+        return not self.scoped or (county_id is not NEW and county_id in self.visible)
+
     def school(self, code: str):
         """(school id or NEW, county id or NEW) or None when unknown."""
         if code in self.file_schools:
@@ -173,6 +177,10 @@ class Refs:
         if code in self.schools:
             return self.schools[code]
         return None
+
+
+CODE_UNKNOWN = "学校标识码不存在（不在本文件的“学校”表中，也不在您可导入的学校中）"
+CODE_UNAVAILABLE = "该学校标识码不可用，请核对；如确为本区县的学校，请联系系统管理员"
 
 
 def check_references(parsed: dict[str, ParsedSheet], refs: Refs, errors: ErrorList) -> None:
@@ -209,22 +217,20 @@ def check_references(parsed: dict[str, ParsedSheet], refs: Refs, errors: ErrorLi
                 elif not refs.may_edit(county_id):
                     errors.add(name, number, "区县代码", county_code, "无权导入其他区县的数据")
                 elif code in refs.schools and not refs.may_edit(refs.schools[code][1]):
-                    errors.add(name, number, "学校标识码", code, "该学校属于其他区县，无权修改")
+                    # Worded like the school form's refusal: it must not confirm another county's school.
+                    errors.add(name, number, "学校标识码", code, CODE_UNAVAILABLE)
             elif "school_code" in cols:
                 code = values[cols["school_code"]]
                 school = refs.school(code)
                 if school is None and code in rejected_schools:
                     continue
                 if school is None:
-                    errors.add(
-                        name,
-                        number,
-                        "学校标识码",
-                        code,
-                        "学校标识码不存在（不在本文件的“学校”表中，也不在系统中）",
-                    )
+                    errors.add(name, number, "学校标识码", code, CODE_UNKNOWN)
                 elif school[1] is None:
                     continue  # the schools sheet already reports its county
+                elif refs.scoped and code not in refs.file_schools and not refs.may_see(school[1]):
+                    # Another county's school reads exactly like a code that does not exist (as its page 404s).
+                    errors.add(name, number, "学校标识码", code, CODE_UNKNOWN)
                 elif not refs.may_edit(school[1]) or (
                     code in refs.schools and not refs.may_edit(refs.schools[code][1])
                 ):
@@ -438,16 +444,22 @@ ProgressCallback = Callable[[str, int, int], None]
 
 
 def import_workbook(
-    path, *, user=None, dry_run: bool = False, progress: ProgressCallback | None = None
+    path,
+    *,
+    user=None,
+    dry_run: bool = False,
+    progress: ProgressCallback | None = None,
+    file_name: str | None = None,
 ) -> ImportResult:
     """Validate the whole file, then (unless dry_run or anything is wrong) write it all in one transaction.
 
     user=None is the system (management command): no scope check. progress(sheet_zh, rows_done, rows_total).
+    file_name: the name the user gave the file, when it is stored under another (uploads).
     """
     result = ImportResult(dry_run=dry_run)
     errors = ErrorList()
     try:
-        sources = open_source(path)
+        sources = open_source(path, file_name)
         result.rows_total = sum(s.total for s in sources)
         decimals = decimal_specs()
         parsed: dict[str, ParsedSheet] = {}

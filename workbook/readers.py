@@ -19,6 +19,7 @@ from xml.etree import ElementTree
 from django.conf import settings
 
 from .spec import IGNORED_SHEETS, SHEET_NAMES, Sheet
+from .uploads import UploadRefused, check_zip
 
 
 class FileProblem(Exception):
@@ -62,30 +63,61 @@ def _check_size(path: Path) -> None:
         raise FileProblem("文件为空。")
 
 
-def open_source(path) -> list[SheetSource]:
-    """Recognise the source by its content (not only its name) and list its sheets in workbook order."""
+def open_source(path, file_name: str | None = None) -> list[SheetSource]:
+    """Recognise the source by its content (not only its name) and list its sheets in workbook order.
+
+    file_name is the name the user gave the file (an upload is stored under a name of the storage's choosing):
+    a single CSV is recognised by it. Every sheet is bounded to settings.IMPORT_MAX_ROWS_PER_SHEET rows.
+    """
     path = Path(path)
     if not path.exists():
         raise FileProblem("找不到文件。")
+    sources = _open(path, file_name or path.name)
+    for source in sources:
+        source.open_rows = _bounded_rows(source.open_rows, source.name)
+    return sources
+
+
+def _too_many_rows(sheet_name: str) -> FileProblem:
+    limit = settings.IMPORT_MAX_ROWS_PER_SHEET
+    return FileProblem(f"工作表「{sheet_name}」超过 {limit} 行的上限，无法导入；请拆分后分别导入。")
+
+
+def _bounded_rows(open_rows, sheet_name: str):
+    """The rows of one sheet, refused as soon as there are more than the limit (CSV sheets are only counted
+    while streamed; a workbook's sheet was already checked on opening)."""
+
+    def rows() -> Iterator[tuple[int, list]]:
+        limit = settings.IMPORT_MAX_ROWS_PER_SHEET + 1  # the header row comes on top
+        for count, row in enumerate(open_rows(), start=1):
+            if count > limit:
+                raise _too_many_rows(sheet_name)
+            yield row
+
+    return rows
+
+
+def _open(path: Path, file_name: str) -> list[SheetSource]:
     if path.is_dir():
         return _csv_folder(path)
     _check_size(path)
     with open(path, "rb") as fh:
         head = fh.read(8)
-    suffix = path.suffix.lower()
+    display = Path(file_name).name
+    suffix = Path(display).suffix.lower()
     if suffix == ".csv":
-        sheet = _sheet_for(path.stem)
+        sheet = _sheet_for(Path(display).stem)
         if sheet is None:
             raise FileProblem(
-                f"无法识别的 CSV 文件名「{path.name}」：文件名应为工作表名称，例如 学校.csv 或 schools.csv。"
+                f"无法识别的 CSV 文件名「{display}」：文件名应为工作表名称，例如 学校.csv 或 schools.csv。"
             )
-        return [_csv_sheet(sheet, path.name, lambda: open(path, "rb"), path.stat().st_size)]
+        return [_csv_sheet(sheet, display, lambda: open(path, "rb"), path.stat().st_size)]
     if head.startswith(b"PK\x03\x04"):
         try:
-            archive = zipfile.ZipFile(path)
+            archive = check_zip(path, display)
             names = archive.namelist()
-        except (zipfile.BadZipFile, OSError) as exc:
-            raise FileProblem("文件已损坏，无法打开。") from exc
+        except UploadRefused as refused:
+            raise FileProblem(refused.message) from refused
         if "xl/workbook.xml" in names:
             return _xlsx(path, archive)
         return _csv_zip(path, archive)
@@ -116,6 +148,11 @@ def _xlsx(path: Path, archive: zipfile.ZipFile | None) -> list[SheetSource]:
     unknown: list[str] = []
     for name in names:
         sheet = _sheet_for(name)
+        # Before calamine builds the sheet: it allocates every cell between the first and the last one, so a
+        # few cells placed far apart would take gigabytes whatever the file's size.
+        scan = _scan_sheet_xml(archive, xml_paths[name]) if name in xml_paths else None
+        if scan is not None:
+            _check_extent(name, scan)
         try:
             calamine_sheet = workbook.get_sheet_by_name(name)
         except Exception as exc:
@@ -125,6 +162,8 @@ def _xlsx(path: Path, archive: zipfile.ZipFile | None) -> list[SheetSource]:
         )
         if empty:
             continue
+        if calamine_sheet.height - 1 > settings.IMPORT_MAX_ROWS_PER_SHEET:
+            raise _too_many_rows(name)
         if sheet is None:
             if name.strip().lower() in IGNORED_SHEETS:
                 continue
@@ -144,8 +183,8 @@ def _xlsx(path: Path, archive: zipfile.ZipFile | None) -> list[SheetSource]:
                         "message": f"表头有合并单元格（{ref}），请取消合并，每列一个表头",
                     }
                 )
-        if name in xml_paths:
-            source.errors.extend(_formula_cells(archive, xml_paths[name]))
+        if scan is not None:
+            source.errors.extend(scan.formulas)
         sources.append(source)
     if unknown:
         known = "、".join(s.zh for s in _all_sheets())
@@ -216,20 +255,55 @@ _FORMULA = re.compile(rb"<(?:\w+:)?f[\s>/]")
 _CELL_REF = re.compile(rb'<(?:\w+:)?c\s[^>]*?r="([A-Z]+)(\d+)"')
 
 
-def _formula_cells(archive: zipfile.ZipFile, member: str, limit: int = 500) -> list[dict]:
-    """Cells holding formulas, found by streaming the sheet XML (no DOM)."""
-    found: list[dict] = []
+# Column ZZ is the 702nd: the widest standard sheet has a few dozen columns.
+MAX_COLUMN_LETTERS = 2
+_WIDE_CELL = re.compile(rb'\sr="([A-Z]{%d,})(\d+)"' % (MAX_COLUMN_LETTERS + 1))
+_ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\s[^>]*?r="(\d+)"')
+
+
+@dataclass
+class SheetScan:
+    formulas: list = field(default_factory=list)  # located errors, one per formula cell (at most `limit`)
+    last_row: int = 0  # the highest row number (or the number of rows, when rows carry no number)
+    wide_cell: str = ""  # a cell beyond column ZZ, if any
+
+
+def _check_extent(name: str, scan: SheetScan) -> None:
+    if scan.last_row - 1 > settings.IMPORT_MAX_ROWS_PER_SHEET:
+        raise _too_many_rows(name)
+    if scan.wide_cell:
+        raise FileProblem(
+            f"工作表「{name}」在 {scan.wide_cell} 有内容，超出了 ZZ 列；标准数据表没有这么多列，"
+            "请删除多余的列后再导入。"
+        )
+
+
+def _scan_sheet_xml(archive: zipfile.ZipFile, member: str, limit: int = 500) -> SheetScan:
+    """One streaming pass over the sheet XML (no DOM): cells holding formulas, the last row, a cell too far right."""
+    scan = SheetScan()
+    found = scan.formulas
     try:
         stream = archive.open(member)
     except KeyError:
-        return found
+        return scan
     tail = b""
+    rows = 0
     with stream:
-        while len(found) < limit:
+        while True:
             chunk = stream.read(1 << 20)
             if not chunk:
                 break
             buffer = tail + chunk
+            rows += chunk.count(b"<row ") + chunk.count(b"<row>")
+            last = buffer.rfind(b"<row ")
+            number = _ROW_NUMBER.match(buffer, last) if last >= 0 else None
+            if number:
+                scan.last_row = max(scan.last_row, int(number.group(1)))
+            if not scan.wide_cell and (wide := _WIDE_CELL.search(buffer)):
+                scan.wide_cell = (wide.group(1) + wide.group(2)).decode()
+            if len(found) >= limit:
+                tail = buffer[-256:]
+                continue
             # Every formula tag contains "<f" or ":f" (prefixed namespace); the common megabyte has neither,
             # and two substring searches are far cheaper than running the regex at every "<".
             candidates = _FORMULA.finditer(buffer) if b"<f" in buffer or b":f" in buffer else ()
@@ -254,7 +328,8 @@ def _formula_cells(archive: zipfile.ZipFile, member: str, limit: int = 500) -> l
             tail = buffer[cut:] if cut >= 0 and len(buffer) - cut < 65536 else b""
             if tail and _FORMULA.search(tail):
                 tail = b""
-    return found
+    scan.last_row = max(scan.last_row, rows)
+    return scan
 
 
 def _column_index(letters: str) -> int:
@@ -299,7 +374,7 @@ def _csv_zip(path: Path, archive: zipfile.ZipFile) -> list[SheetSource]:
         )
     if not sources:
         raise FileProblem("压缩包中没有 CSV 文件。")
-    if total_size > 5 * settings.IMPORT_MAX_FILE_BYTES:
+    if total_size > settings.IMPORT_MAX_UNPACKED_BYTES:
         raise FileProblem("压缩包解压后过大，请拆分后分别导入。")
     return _in_sheet_order(sources)
 

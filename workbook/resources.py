@@ -5,9 +5,12 @@ edit, exports only what the user may see, CSV read as UTF-8 or GB18030 and writt
 could run as a spreadsheet formula escaped on export.
 """
 
+from django import forms
 from django.core.exceptions import PermissionDenied
 from import_export import fields, resources
 from import_export.admin import ImportExportModelAdmin
+from import_export.formats.base_formats import CSV, XLSX
+from import_export.forms import ImportForm, SelectableFieldsExportForm
 from import_export.widgets import ForeignKeyWidget
 
 from core.models import Region
@@ -24,6 +27,7 @@ from schools.models import (
 )
 
 from .exporters import escape_text
+from .uploads import OLE, TEXT, ZIP, UploadRefused, check_upload
 
 
 class ScopedResource(resources.ModelResource):
@@ -164,12 +168,55 @@ def read_text_upload(data: bytes) -> bytes:
     return data  # the format reader then reports the undecodable file
 
 
+IMPORT_FORMATS = [CSV, XLSX]
+# What each admin import format must be by its content (never its name).
+FORMAT_KINDS = {CSV: (TEXT,), XLSX: (ZIP,)}
+
+
+class CheckedImportForm(ImportForm):
+    """The admin's import form with the upload rules of the workbook page: size, kind judged by content, and
+    (an .xlsx) the unpacked size read from the zip directory before anything is unpacked."""
+
+    def __init__(self, formats, resources, **kwargs):
+        super().__init__(formats, resources, **kwargs)
+        self.import_formats = formats
+
+    def clean(self):
+        cleaned = super().clean()
+        uploaded, chosen = cleaned.get("import_file"), cleaned.get("format")
+        if uploaded is None or chosen in (None, ""):
+            return cleaned
+        input_format = self.import_formats[int(chosen)]
+        try:
+            check_upload(
+                uploaded, uploaded.name, uploaded.size, kinds=FORMAT_KINDS.get(input_format, (ZIP, OLE, TEXT))
+            )
+        except UploadRefused as refused:
+            self.add_error("import_file", refused.message)
+        return cleaned
+
+
+class CspExportForm(SelectableFieldsExportForm):
+    """import-export's export page binds its "select all" box with an inline onchange, which the
+    Content-Security-Policy blocks; this script binds the same handler from a file."""
+
+    @property
+    def media(self):
+        return super().media + forms.Media(js=("js/admin_export.js",))
+
+
 class ScopedImportExportAdmin(ImportExportModelAdmin):
     """Admin import/export limited to the user's counties, tolerant of GB18030 CSV, exporting CSV with a BOM."""
 
     county_path = "county"
     from_encoding = "utf-8-sig"
     to_encoding = "utf-8-sig"
+    import_form_class = CheckedImportForm
+    export_form_class = CspExportForm
+
+    @property
+    def import_formats(self):
+        return IMPORT_FORMATS
 
     def get_queryset(self, request):
         queryset = super().get_queryset(request)

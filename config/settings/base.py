@@ -1,9 +1,11 @@
 """Settings shared by every environment. Everything that differs between machines comes from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(os.environ.get("JUNHENG_VAR_DIR", BASE_DIR / "var"))
@@ -36,7 +38,12 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "rest_framework",
     "rest_framework.authtoken",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "import_export",
+    "axes",
+    "csp",
     # the portal's apps, bottom layer first (pyproject.toml's import-linter contract enforces the order)
     "core",
     "accounts",
@@ -51,13 +58,19 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "config.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "config.middleware.ChosenLanguageMiddleware",
+    "config.middleware.RejectUndecodableInputMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "config.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes requires: it turns a lockout flagged during authentication into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -120,13 +133,61 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_MAX_FILE_BYTES", str(100 * 1024 * 1024)))
 
 REST_FRAMEWORK = {
+    # The token class first: DRF takes the first class's WWW-Authenticate header, so a missing, wrong or expired
+    # token answers 401 (with the reason) rather than 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "core.pagination.PageSizePagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": [
+        "core.throttling.AnonThrottle",
+        "core.throttling.UserBurstThrottle",
+        "core.throttling.UserSustainedThrottle",
+    ],
+    # Why these rates: the API serves a bureau's scripts (syncing a county's roster, ~3 000 teachers, row by row)
+    # and the portal's own pages. 120 calls a minute per user lets such a script run at 2 calls a second
+    # and a page fire its few calls at once, while 200 calls in 8 s are not all served; 5 000 an hour bounds
+    # what one stolen token can pull (page size ≤ 1 000) or write in an hour. Anonymous callers can only reach
+    # the token endpoint, which has its own tighter scope; django-axes locks password guessing on top of it.
+    "DEFAULT_THROTTLE_RATES": {
+        "anon": os.environ.get("API_RATE_ANON", "60/min"),
+        "user_burst": os.environ.get("API_RATE_USER_BURST", "120/min"),
+        "user_sustained": os.environ.get("API_RATE_USER_SUSTAINED", "5000/hour"),
+        "auth_token": os.environ.get("API_RATE_AUTH_TOKEN", "10/min"),
+    },
+    # Proxies in front of the portal whose X-Forwarded-For is trusted (see TRUSTED_PROXIES below).
+    "NUM_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
+    # Each list names its FilterSet (`filterset_class`); the same FilterSet filters the list's page.
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+
+# OpenAPI 3 at /api/v1/schema/, Swagger UI at /api/v1/docs/. The UI's JavaScript and CSS come from the
+# drf-spectacular-sidecar package through the static files: the portal runs on closed networks without a CDN.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "均衡 (Junheng) API",
+    "DESCRIPTION": (
+        "县域义务教育优质均衡门户的接口。Every list and object is scoped to the caller's region: another county's "
+        "object answers 404 and another county's code in a filter answers 400. Authenticate with a session or "
+        "`Authorization: Token …` (POST /api/v1/auth/token/)."
+    ),
+    "VERSION": "1",
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Two choice sets share the field name "stage": a teacher's (with 高中) and a class's (compulsory only).
+    "ENUM_NAME_OVERRIDES": {
+        "TeacherStageEnum": "schools.choices.Stage",
+        "ClassStageEnum": "schools.choices.ClassStage",
+        "VerdictEnum": "indicators.serializers.VERDICTS",
+    },
 }
 
 # Celery: with no broker configured, tasks run in-process so `make run` needs no Redis.
@@ -172,3 +233,73 @@ LOGGING = {
         "django.request": {"level": "WARNING"},
     },
 }
+
+# --------------------------------------------------------------------------------------------------- security
+# README "Security" explains each choice. Every number is a setting so a bureau can tighten it.
+
+# Number of reverse proxies in front of the portal that append to X-Forwarded-For. 0 (the default) uses the
+# connection's address: behind a proxy every client then shares the proxy's address, which only makes the
+# login lock per username (still never per office). Set it to the real count behind the bureau's proxy; a
+# value higher than the truth lets clients forge their address and dodge the per-IP part of the lock.
+TRUSTED_PROXIES = int(os.environ.get("TRUSTED_PROXIES", "0"))
+
+# django-axes checks before the real backend, so a locked (username, IP) pair is refused even with the right
+# password, and counts failures of the login form, the admin login and the API token endpoint alike.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Lock the pair (username, IP), never the IP alone: a bureau's whole office shares one address, so a colleague
+# mistyping (or an attacker guessing) one account must not lock everybody else out.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "10"))
+# A cool-off, never a permanent lock: the pair unlocks by itself, no administrator needed.
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_COOLOFF_MINUTES", "15")))
+# Attempts during the lock are refused without being counted, so the lock ends one cool-off after it began
+# even while a script keeps guessing: the real user is back at work after 15 minutes at most.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "config.middleware.client_ip"
+AXES_HTTP_RESPONSE_CODE = 429
+
+# API tokens expire (a script logs in again) and die when their user's password changes (accounts.services).
+API_TOKEN_TTL = timedelta(hours=int(os.environ.get("API_TOKEN_TTL_HOURS", str(7 * 24))))
+
+# A session lasts one working day at most and ends when the browser closes: bureau PCs are shared, and a
+# session left open on one must not outlive the day. An idle timeout would need a session write per request.
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", str(8 * 60 * 60)))
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+# No script of the portal or the admin reads the CSRF cookie (forms carry the token), so hide it from scripts.
+CSRF_COOKIE_HTTPONLY = True
+
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Powerful browser features the portal never uses (config.middleware.SecurityHeadersMiddleware).
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+# Only the portal's own files: no inline script or event handler (static/js/junheng.js binds everything through
+# data- attributes), no inline style, nothing from another host, not framed.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Uploads, everywhere: the workbook upload page, the admin's import and the evidence of declarations.
+# Bounds of a workbook checked from the zip directory before anything is unpacked (a 1 MB xlsx can unpack to
+# gigabytes of XML): the sum of the members' sizes and the worst member's compression ratio.
+IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", str(1024 * 1024 * 1024)))
+# Sheet XML of real workbooks compresses 10-30x; 200x leaves room for very repetitive sheets.
+IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("IMPORT_MAX_COMPRESSION_RATIO", "200"))
+# A province's teacher roster is ~600 000 rows: one sheet never needs more than a million.
+IMPORT_MAX_ROWS_PER_SHEET = int(os.environ.get("IMPORT_MAX_ROWS_PER_SHEET", "1000000"))
+EVIDENCE_MAX_FILE_BYTES = int(os.environ.get("EVIDENCE_MAX_FILE_BYTES", str(20 * 1024 * 1024)))

@@ -115,7 +115,7 @@ def test_duplicate_teacher_number_in_a_year_answers_400(roster, clerk):
     }
     response = client_for(clerk).post("/api/v1/teachers/", new, format="json")
     assert response.status_code == 400
-    assert "non_field_errors" in response.json()
+    assert "已被使用" in response.json()["teacher_id"][0]
     assert Teacher.objects.filter(teacher_id="A001").count() == 1
 
 

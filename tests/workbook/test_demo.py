@@ -9,6 +9,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import Count, F, Q, Sum
+from django.http import HttpRequest
+from django.test import RequestFactory
 
 from accounts.models import User
 from core.models import Region
@@ -81,7 +83,10 @@ def test_load_demo_creates_four_accounts_that_sign_in_with_their_roles(demo_city
         "demo-official": ("official", "371300", False),
     }
     for username, (role, region_code, superuser) in expected.items():
-        user = authenticate(username=username, password="demo12345")
+        # django-axes needs the request of a sign-in (it locks by username and address).
+        user = authenticate(
+            RequestFactory().post("/accounts/login/"), username=username, password="demo12345"
+        )
         assert user is not None, username
         assert (user.role, user.region_code, user.is_superuser, user.is_staff) == (
             role,
@@ -95,10 +100,10 @@ def test_load_demo_creates_four_accounts_that_sign_in_with_their_roles(demo_city
 
 
 def test_demo_accounts_see_what_their_role_allows(demo_city, client):
-    client.login(username="demo-clerk2", password="demo12345")
+    client.login(request=HttpRequest(), username="demo-clerk2", password="demo12345")
     counties = {row["county_code"] for row in client.get("/api/v1/schools/?page_size=1000").json()["results"]}
     assert counties == {"371311"}
-    client.login(username="demo-official", password="demo12345")
+    client.login(request=HttpRequest(), username="demo-official", password="demo12345")
     body = client.get("/api/v1/schools/?page_size=1000").json()
     assert {row["county_code"] for row in body["results"]} == set(DEMO_COUNTIES)
     assert body["count"] == School.objects.count()
