@@ -71,7 +71,10 @@ EXEMPT = {
     "api/v1/auth/token/": "exchanges the caller's own username and password for a token",
 }
 # Routes whose answer depends on no query and no body: requested once, a plain GET (they are slow to build).
-SAME_FOR_EVERY_QUERY = {"imports/template.xlsx": "the empty standard template, the same file for everyone"}
+SAME_FOR_EVERY_QUERY = {
+    "imports/template.xlsx": "the empty standard template, the same file for everyone",
+    "api/v1/schema/": "the OpenAPI description of the routes: no county data in it",
+}
 ADMIN_PREFIX = "admin/"
 ADMIN_OPEN = {"admin/login/", "admin/logout/"}  # the admin's own sign-in pages answer everyone
 
