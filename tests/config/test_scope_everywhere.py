@@ -363,7 +363,10 @@ def fill(route: Route, side: Side | None) -> tuple[dict[str, str], bool]:
             )
         scoped = True
         if side is None:
-            values[name] = MISSING["pk"] if attribute == "pk" else MISSING["code"][kind]
+            missing = MISSING["pk"] if attribute == "pk" else MISSING["code"].get(kind)
+            if missing is None:
+                raise Unfillable(f"no {attribute} of a missing {kind}: add one to MISSING")
+            values[name] = missing
         else:
             values[name] = side.value(kind, attribute)
     return values, scoped
