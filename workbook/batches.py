@@ -6,10 +6,12 @@ State lives in the batch row so the progress page survives a reload and a worker
 
 import hashlib
 import io
+import logging
 from pathlib import PurePosixPath
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -19,8 +21,17 @@ from .exporters import write_error_report
 from .importer import import_workbook
 from .models import ImportBatch
 
+logger = logging.getLogger(__name__)
+
 # Files up to this size are validated within the request; larger ones go to the Celery worker.
 INLINE_BYTES = 2 * 1024 * 1024
+
+# The database connection failed under the import (backend terminated, server restarted, network): the import's
+# single transaction was rolled back by the server, so nothing of the file was written.
+CONNECTION_LOST = {
+    "validate": "校验时数据库连接中断，未写入任何数据；请重新上传该文件。",
+    "run": "导入时数据库连接中断，未写入任何数据；请重新导入（重新上传该文件）。",
+}
 
 
 # ------------------------------------------------------------------------------------------- reads
@@ -87,13 +98,16 @@ def batch_validate(batch_id: int) -> ImportBatch:
     """Dry run: counts per sheet, or every problem; nothing written."""
     batch = ImportBatch.objects.get(pk=batch_id)
     ImportBatch.objects.filter(pk=batch_id).update(status=ImportBatch.Status.VALIDATING)
-    result = import_workbook(
-        batch.file.path,
-        user=batch.created_by,
-        dry_run=True,
-        progress=_progress(batch_id),
-        file_name=batch.file_name,
-    )
+    try:
+        result = import_workbook(
+            batch.file.path,
+            user=batch.created_by,
+            dry_run=True,
+            progress=_progress(batch_id),
+            file_name=batch.file_name,
+        )
+    except (OperationalError, InterfaceError) as error:
+        return _connection_lost(batch_id, "validate", error)
     return _record(batch_id, result, ImportBatch.Status.PREVIEW)
 
 
@@ -105,16 +119,44 @@ def batch_run(batch_id: int, *, user) -> ImportBatch:
     if user is not None and not (user.is_admin or user.pk == batch.created_by_id):
         raise PermissionDenied("only the uploader confirms an import")
     ImportBatch.objects.filter(pk=batch_id).update(status=ImportBatch.Status.RUNNING, rows_done=0)
-    result = import_workbook(
-        batch.file.path, user=user, dry_run=False, progress=_progress(batch_id), file_name=batch.file_name
-    )
+    try:
+        result = import_workbook(
+            batch.file.path, user=user, dry_run=False, progress=_progress(batch_id), file_name=batch.file_name
+        )
+    except (OperationalError, InterfaceError) as error:
+        return _connection_lost(batch_id, "run", error)
     return _record(batch_id, result, ImportBatch.Status.DONE)
 
 
 def batch_fail(batch_id: int, message: str) -> None:
+    """Mark the batch failed, through a new connection if the import's one died (a failure recorded on a dead
+    connection would leave the batch "running" for good)."""
+    _drop_dead_connection()
     ImportBatch.objects.filter(pk=batch_id).update(
         status=ImportBatch.Status.FAILED, message=message, finished_at=timezone.now()
     )
+
+
+def _drop_dead_connection() -> None:
+    """Close the connection if the server is gone, so the next query opens a fresh one (Django reconnects). Never
+    inside a transaction: there the caller's own rollback has to come first."""
+    if connection.connection is not None and not connection.in_atomic_block and not connection.is_usable():
+        connection.close()
+
+
+def _connection_lost(batch_id: int, stage: str, error: Exception) -> ImportBatch:
+    # The class and the SQLSTATE say what happened (57P01: terminated by an administrator); the message is not
+    # logged, as a database message can quote a row and so a teacher's name.
+    code = getattr(error.__cause__, "pgcode", None) or ""
+    logger.error(
+        "import batch %s: database connection lost during %s (%s %s)",
+        batch_id,
+        stage,
+        type(error).__name__,
+        code,
+    )
+    batch_fail(batch_id, CONNECTION_LOST[stage])
+    return ImportBatch.objects.get(pk=batch_id)
 
 
 def _record(batch_id: int, result, success_status) -> ImportBatch:

@@ -18,6 +18,9 @@ class CellError(ValueError):
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９．，－＋％　：／", "0123456789.,-+% :/")
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 _GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
+# Control characters other than tab and line breaks: invisible in Excel, refused by PostgreSQL (NUL) and by
+# xlsx itself, so a stored one would break every later export of the county.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def is_blank(value) -> bool:
@@ -69,6 +72,9 @@ def parse_decimal(value, *, places: int, max_digits: int) -> Decimal:
     number = to_decimal(value)
     if number < 0:
         raise CellError("不能为负数")
+    # Too many integer digits is refused before quantize, which raises on numbers beyond its precision (1e30).
+    if number.adjusted() >= max_digits - places:
+        raise CellError("数值过大")
     number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
     if len(number.as_tuple().digits) > max_digits:
         raise CellError("数值过大")
@@ -176,4 +182,6 @@ def parse_text(value, max_length: int | None) -> str:
         text = text[1:]  # escaped on export against formula injection
     if max_length and len(text) > max_length:
         raise CellError(f"长度不能超过 {max_length} 个字")
+    if CONTROL.search(text):
+        raise CellError("含有不可见的控制字符，请删除后再导入")
     return text

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
@@ -33,7 +34,9 @@ ERROR_FILL = PatternFill("solid", fgColor="FFC7CE")
 
 
 def escape_text(value: str) -> str:
-    """Neutralise spreadsheet formula injection (OWASP CSV injection)."""
+    """Neutralise spreadsheet formula injection (OWASP CSV injection). Control characters, which an xlsx cannot
+    hold (openpyxl refuses the whole file), become U+FFFD: a rejected file echoes its cells in the error report."""
+    value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     return "'" + value if value.startswith(DANGEROUS_PREFIXES) else value
 
 
@@ -246,11 +249,11 @@ def write_error_report(target, errors: list[dict], source_path=None, truncated: 
     for error in errors:
         listing.append(
             [
-                error["sheet"],
+                escape_text(str(error["sheet"] or "")),
                 error["row"],
-                error["column"],
+                escape_text(str(error["column"] or "")),
                 escape_text(str(error["value"] or "")),
-                error["message"],
+                escape_text(error["message"]),
             ]
         )
     if truncated:
@@ -264,7 +267,7 @@ def write_error_report(target, errors: list[dict], source_path=None, truncated: 
             cell = worksheet.cell(row=error["row"], column=(col + 1) if col is not None else 1)
             cell.fill = ERROR_FILL
             note = error["message"] if cell.comment is None else cell.comment.text + "\n" + error["message"]
-            cell.comment = Comment(note, "均衡")
+            cell.comment = Comment(escape_text(note), "均衡")
     listing.sheet_view.tabSelected = True
     workbook.active = 0
     workbook.save(target)

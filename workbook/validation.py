@@ -205,7 +205,9 @@ def parse_sheet(source: SheetSource, errors: ErrorList, decimals: dict, progress
                 # Plain text (teacher numbers, names: rarely repeated): what cells.parse_text returns for a
                 # non-blank string that is not an escaped formula and fits; anything else takes the full path.
                 text = value.strip()
-                if text and text[0] != "'" and len(text) <= text_length:
+                # (isprintable is a fast C check; a text it refuses, e.g. one with a control character, takes the
+                # full path, which decides.)
+                if text and text[0] != "'" and len(text) <= text_length and text.isprintable():
                     values[position] = text
                     if len(cache) < CACHE_LIMIT:
                         cache[value] = text
