@@ -320,6 +320,13 @@ class RuleSetForm(forms.Form):
                 help_text=_("JSON 格式"),
                 error_messages={"required": f"请填写“{label}”。"},
             )
+        if words(top) and len(path) == 1:  # one of a few words: a choice, each word in the reader's language
+            return forms.ChoiceField(
+                label=label,
+                initial=value,
+                choices=[(w, L.PARAM_WORDS.get(w, w)) for w in sorted(words(top))],
+                error_messages={"invalid_choice": f"“{label}”只能为：{'、'.join(sorted(words(top)))}"},
+            )
         return forms.CharField(label=label, initial=value, error_messages={"required": f"请填写“{label}”。"})
 
     def clean(self):

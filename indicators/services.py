@@ -27,7 +27,9 @@ def rule_set_revise(rule_set: RuleSet, params: dict[str, Any], user=None, note: 
     if not isinstance(params, dict):
         raise ValidationError({"params": "参数必须是 JSON 对象"})
     if rule_set.code in rules.DEFAULTS:
-        missing = rules.validate_params(rule_set.code, params)
+        # a setting the revised version has may not be dropped; one added to the table after it was saved (it
+        # reads as its default) may still be left out
+        missing = [key for key in rules.validate_params(rule_set.code, params) if key in rule_set.params]
         if missing:
             raise ValidationError({"params": f"缺少参数：{'、'.join(missing)}"})
     with transaction.atomic():

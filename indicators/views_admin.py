@@ -69,6 +69,12 @@ def rule_list(request):
     )
 
 
+def _effective(code: str, rule_set) -> dict:
+    """A version's params as the engine (and the planner) read them: a setting added to the table after the
+    version was saved shows, and is edited, with its default."""
+    return rules.effective_params(code, rule_set.params)
+
+
 def _version(code: str, number) -> object:
     if number in (None, ""):
         return None
@@ -102,11 +108,11 @@ def rule_detail(request, code: str):
             "label": labels.STANDARDS[code],
             "current": current,
             "shown": shown,
-            "sections": forms.describe(shown.params),
+            "sections": forms.describe(_effective(code, shown)),
             "versions": versions,
             "a": a,
             "b": b,
-            "changes": forms.diff(a.params, b.params) if a is not None else None,
+            "changes": forms.diff(_effective(code, a), _effective(code, b)) if a is not None else None,
             "stale_results": sum(n for v, n in counts.items() if v != current.version),
             "is_admin": request.user.is_admin,
             "recompute_form": _recompute_all_form() if request.user.is_admin else None,
@@ -120,10 +126,11 @@ def rule_edit(request, code: str):
     if not request.user.is_admin:
         raise PermissionDenied
     current = selectors.current_rule_set(code)
+    params = _effective(code, current)
     data = request.POST if request.method == "POST" else None
     json_mode = bool(data) and data.get("mode") == "json"
-    form = forms.RuleSetForm(current.params, None if json_mode else data)
-    json_form = forms.RuleSetJsonForm(current.params, data if json_mode else None)
+    form = forms.RuleSetForm(params, None if json_mode else data)
+    json_form = forms.RuleSetJsonForm(params, data if json_mode else None)
     bound = json_form if json_mode else form
     if data is not None and bound.is_valid():
         try:

@@ -403,9 +403,13 @@ def solve_cheapest(
     time_limit: float = 60.0,
     progress: Progress | None = None,
     gap: float = 1e-3,
+    on_plan: Callable[[dict[str, Any]], None] | None = None,
 ) -> CheapestResult:
     """The least-cost additions (areas, ground, equipment, multimedia rooms, hires) that make every school pass the
-    2017 school rule and every CV meet its limit, verified with the engine. See docs/remedies.md."""
+    2017 school rule and every CV meet its limit, verified with the engine. See docs/remedies.md.
+
+    on_plan receives {"objective", "bound", "actions"} (元) each time a cheaper plan is verified by the engine (the
+    best plan so far, for a progress page)."""
     started = time.monotonic()
     deadline = started + time_limit
     say = progress or (lambda fraction, message: None)
@@ -454,6 +458,12 @@ def solve_cheapest(
     best_actions = model.actions(best_x)
     ok, best_report, best_problems = _verify(data, best_actions, quality, basic)
     best_cost = model.cost(best_x) if ok else math.inf
+
+    def improved(bound_now: float) -> None:
+        if on_plan is not None and ok:
+            on_plan({"objective": best_cost, "bound": bound_now, "actions": len(best_actions)})
+
+    improved(0.0)
     result.notes.append(
         f"启发式方案（逐校补足后按差异系数补低）成本 {best_cost:,.0f} 元"
         if ok
@@ -521,6 +531,7 @@ def solve_cheapest(
                     cand_problems,
                 )
                 ok = True
+                improved(bound)
         if not bad or outcome.status == FEASIBLE:
             break  # converged, or the time limit stopped the solver
 

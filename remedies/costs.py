@@ -65,3 +65,25 @@ def resolve_costs(costs: dict[str, Any] | None) -> dict[str, Any]:
 
 def _amount(value: Any) -> bool:
     return isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+
+
+def cost_of_change(change: dict[str, Any], costs: dict[str, Any]) -> float | None:
+    """What one scenario change costs at these unit costs (元), as the cheapest-pass planner counts it: areas,
+    ground, equipment and rooms once, a hire for `teacher_years` years. None when the costs do not price it (a
+    hire of a degree without a salary; moves of teachers or pupils and split classes have no unit cost here)."""
+    kind = change.get("kind")
+    if kind == "add_teaching_area":
+        return float(change["area"]) * costs["teaching_area_per_m2"]
+    if kind == "add_sports_ground":
+        return float(change["area"]) * costs["sports_ground_per_m2"]
+    if kind == "add_equipment":
+        return float(change["value"]) * costs["equipment_per_yuan"]
+    if kind == "add_multimedia_rooms":
+        return float(change["rooms"]) * costs["multimedia_room"]
+    if kind == "hire_teachers":
+        per_year = costs["teacher_year"].get(change.get("degree", "bachelor"))
+        if per_year is None:
+            return None
+        premium = costs["backbone_premium_year"] if change.get("backbone") else 0
+        return float(change.get("count", 1)) * costs["teacher_years"] * (per_year + premium)
+    return None

@@ -16,6 +16,7 @@ is optimal.
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
@@ -113,6 +114,34 @@ class Milp:
         start: np.ndarray | None = None,
         on_improve: Callable[[np.ndarray, float, float], None] | None = None,
         gap: float = 1e-4,
+    ) -> Outcome:
+        started = time.monotonic()
+        outcome = self._solve(time_limit, relax=relax, start=start, on_improve=on_improve, gap=gap)
+        if start is not None and not relax and not self._consistent(outcome):
+            # HiGHS 1.16 sometimes answers a MILP given a start solution with the start's values and an
+            # objective (and dual bound) that belong to no solution of the model — below even the LP
+            # relaxation's optimum (seen on the demo county: start 1517, "optimal" 1121, LP 1183). Neither can be
+            # used; the same model is solved again from scratch on a fresh instance.
+            self.highs = None
+            remaining = max(0.05, float(time_limit) - (time.monotonic() - started))
+            outcome = self._solve(remaining, relax=False, start=None, on_improve=on_improve, gap=gap)
+        return outcome
+
+    def _consistent(self, outcome: Outcome) -> bool:
+        """The solution HiGHS returned has the objective it reported (so the objective and bound are its)."""
+        if outcome.x is None or outcome.objective is None:
+            return True
+        value = float(np.dot(self.cost, outcome.x[: self.n]))
+        return abs(value - outcome.objective) <= 1e-6 * max(1.0, abs(value))
+
+    def _solve(
+        self,
+        time_limit: float,
+        *,
+        relax: bool,
+        start: np.ndarray | None,
+        on_improve: Callable[[np.ndarray, float, float], None] | None,
+        gap: float,
     ) -> Outcome:
         h = self.highs if self.highs is not None and self.relaxed == relax else self.build(relax)
         h.setOptionValue("time_limit", max(0.05, float(time_limit)))

@@ -881,6 +881,10 @@ class _GreedyState:
             self.p.rules.allowed(x.school, y.school) and self.p.rules.allowed(y.school, x.school)
         ):
             return False
+        # each goes to the other's school, which must teach the stage (a special school does not take part)
+        hosts = self.p.hosts[x.stage]
+        if x.school not in hosts or y.school not in hosts:
+            return False
         for school, out, into in ((x.school, x, y), (y.school, y, x)):
             key = (school, x.stage)
             if key not in self.counts:

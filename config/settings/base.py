@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "plans",
     "workbook",
     "dashboards",
+    "remedies",
 ]
 
 MIDDLEWARE = [

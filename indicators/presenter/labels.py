@@ -215,6 +215,13 @@ PARAMS = {
     "alternative_rural_codes": _("备选口径：乡村学校的城乡分类代码"),
     "staffing_standard": _("编制标准（学生数/教职工）"),
     "staff_split": _("教职工在学段间的分摊方式"),
+    # the remedy planner's settings (registered in the table by remedies.rule_params)
+    "remedy_costs": _("补短板测算的单位成本"),
+    "rotation_eligibility": _("交流轮岗：可参加交流的教师"),
+    "rotation_balance": _("交流轮岗：编制平衡"),
+    "rotation_school_targets": _("交流轮岗：各校 Q1–Q3 的目标"),
+    "rotation_objective": _("交流轮岗：求解目标"),
+    "rotation_max_distance_km": _("交流轮岗：最大交流距离（km，空 = 不限）"),
 }
 # names of the parts inside a setting
 PARAM_PARTS = {
@@ -230,8 +237,31 @@ PARAM_PARTS = {
     "boarder_supplement": _("寄宿生补助（元/生）"),
     "small_school_floor": _("不足100人的学校按此人数拨付"),
     "special_education": _("特殊教育学校生均公用经费（元）"),
+    # remedy_costs
+    "teaching_area_per_m2": _("教学及辅助用房（元/m²）"),
+    "sports_ground_per_m2": _("运动场地（元/m²）"),
+    "equipment_per_yuan": _("教学仪器设备（元/元）"),
+    "multimedia_room": _("网络多媒体教室（元/间）"),
+    "teacher_year": _("专任教师（元/人·年，按学历）"),
+    "backbone_premium_year": _("骨干教师加计（元/人·年）"),
+    "teacher_years": _("教师成本计算年数"),
+    "postgraduate": _("研究生"),
+    "bachelor": _("本科"),
+    "associate": _("专科"),
+    "secondary": _("高中阶段"),
+    "below_secondary": _("高中阶段以下"),
 }
-PARAM_WORDS = {"enrolment": _("按在校生数")}
+PARAM_WORDS = {
+    "enrolment": _("按在校生数"),
+    "flag": _("名册中标记为符合交流条件的专任教师"),
+    "all": _("全部专任教师"),
+    "subject": _("同学段同学科对调（各校各学科人数不变）"),
+    "stage": _("同学段对调（各校各学段人数不变）"),
+    "reach": _("各校达到标准值、差异系数不超过上限"),
+    "keep": _("各校不低于现状（或标准值）、差异系数不扩大"),
+    "moves": _("交流人次最少"),
+    "distance": _("交流总距离最短"),
+}
 PARAM_SECTIONS = {
     "units": _("计算单位"),
     "resource": _("资源配置"),
@@ -239,6 +269,7 @@ PARAM_SECTIONS = {
     "quality": _("教育质量与社会认可度"),
     "grouping": _("城乡分组"),
     "staffing": _("编制"),
+    "remedies": _("补短板测算（资源缺口与交流轮岗）"),
     "other": _("其他"),
 }
 PARAM_VALUES = {None: _("不设"), True: _("是"), False: _("否"), "empty": _("（无）")}

@@ -10,7 +10,7 @@ from django.utils.html import escape
 from indicators import runs, selectors, services
 from indicators.forms import RuleSetForm
 from indicators.models import CountyResult, RuleSet
-from indicators.rules import BASIC_2012, QUALITY_2017
+from indicators.rules import BASIC_2012, QUALITY_2017, effective_params
 from tests.indicators.scenes import small_county
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,8 @@ def versions(code=QUALITY_2017):
 
 def form_data(code=QUALITY_2017, **changes) -> dict:
     """What the browser submits from the edit page: every field as shown (the current values), then `changes`."""
-    form = RuleSetForm(RuleSet.objects.filter(code=code).latest("version").params)
+    # the page shows the latest version's params as the engine reads them (settings added since: their defaults)
+    form = RuleSetForm(effective_params(code, RuleSet.objects.filter(code=code).latest("version").params))
     data = {"mode": "fields", "note": "按省厅文件调整"}
     for name, field in form.fields.items():
         if name in ("mode", "note"):
