@@ -35,13 +35,16 @@ def mark(row, changed):
 @register.filter
 def yuan(value):
     """An amount in 元 with thousands separators, rounded to 元."""
-    if value is None or value == "":
+    try:
+        return f"{float(value):,.0f}"
+    except (TypeError, ValueError):
         return "—"
-    return f"{float(value):,.0f}"
 
 
 @register.filter
 def percent(value, digits=1):
-    if value is None:
+    """A share (0–1) in percent."""
+    try:
+        return f"{100 * float(value):.{int(digits)}f}%"
+    except (TypeError, ValueError):
         return "—"
-    return f"{100 * float(value):.{int(digits)}f}%"

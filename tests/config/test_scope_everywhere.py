@@ -37,6 +37,7 @@ from core.models import Region
 from indicators import runs
 from indicators.models import CountyResult, RecomputeRun
 from plans.models import Plan, Project, Target, Task
+from remedies.models import RemedyRun, Scenario
 from schools.models import (
     Achievement,
     CountyYear,
@@ -89,6 +90,8 @@ NOUNS = {
     "plans": ("plan", "pk"),
     "projects": ("project", "pk"),
     "plan-projects": ("project", "pk"),
+    "scenarios": ("scenario", "pk"),
+    "remedies": ("remedy", "pk"),
 }
 # Parameters that are not objects of a county: filled with a real value, the route is then checked like a route
 # without parameters (no 5xx, no leak).
@@ -229,6 +232,33 @@ def build_side(county: Region, prefix: str, tag: str) -> Side:
     assert CountyResult.objects.filter(county=county).exists(), "the world needs stored results to leak"
     batch = _rejected_batch(clerk, first.code, county.code, f"{tag}数据.xlsx")
     teachers = list(Teacher.objects.filter(school__county=county).order_by("pk"))
+    scenario = Scenario.objects.create(
+        county=county,
+        year=YEAR,
+        name=f"{tag}模拟方案",
+        created_by=clerk,
+        changes=[{"kind": "add_teaching_area", "school": first.code, "area": 100.0}],
+    )
+    transfer = {
+        "teacher_id": teachers[0].teacher_id,
+        "from_school": first.code,
+        "to_school": second.code,
+        "stage": "primary",
+        "subject": "语文",
+        "degree": "bachelor",
+        "backbone": False,
+        "distance": None,
+        "why": "x",
+    }
+    remedy = RemedyRun.objects.create(
+        kind="rotation",
+        county=county,
+        year=YEAR,
+        requested_by=clerk,
+        status="done",
+        progress=1.0,
+        result={"verified": True, "moves": 1, "transfers": [transfer], "changes": []},
+    )
     objects = {
         "county": county,
         "school": first,
@@ -244,8 +274,11 @@ def build_side(county: Region, prefix: str, tag: str) -> Side:
         "project": project,
         "batch": batch,
         "run": run,
+        "scenario": scenario,
+        "remedy": remedy,
     }
     names = [county.name, f"{tag}第一小学", f"{tag}第二小学", f"{tag}老师", plan.title, project.title]
+    names += [scenario.name]
     names += [f"{tag}数据"]  # the import file's name
     codes = {county.code, first.code, second.code, *(t.teacher_id for t in teachers)}
     return Side(f"{county.name}({county.code})", county, clerk, objects, names, codes)
@@ -321,6 +354,8 @@ def digest(side: Side) -> str:
         Project.objects.filter(county=county),
         Project.objects.filter(school__county=county),
         ImportBatch.objects.filter(counties=county),
+        Scenario.objects.filter(county=county),
+        RemedyRun.objects.filter(county=county),
     ]
     text = repr([list(q.order_by("pk").values()) for q in parts])
     touching = [r.pk for r in RecomputeRun.objects.order_by("pk") if str(county.pk) in (r.counties or {})]
