@@ -171,7 +171,8 @@ def verdict_sentence(actual: ReportView, scenario: ReportView, changed: list[Cha
     for before, after in zip(actual.resource, scenario.resource, strict=False):
         for a_row, b_row in zip(before.indicators, after.indicators, strict=False):
             c = by_id.get(a_row.cv.id)
-            if c is not None and (a_row.failing or b_row.failing):
+            # a CV that moved below the shown precision ("0.587 → 0.587") says nothing in a sentence
+            if c is not None and (a_row.failing or b_row.failing) and c.actual_text != c.scenario_text:
                 pieces.append(
                     _("%(stage)s %(code)s 差异系数 %(before)s → %(after)s")
                     % {
@@ -190,7 +191,11 @@ def verdict_sentence(actual: ReportView, scenario: ReportView, changed: list[Cha
                 % {"stage": before.label, "before": before.schools_passing, "after": after.schools_passing}
             )
     c = by_id.get(actual.ratio.ratio.id)
-    if c is not None and (actual.ratio.failing or scenario.ratio.failing):
+    if (
+        c is not None
+        and (actual.ratio.failing or scenario.ratio.failing)
+        and c.actual_text != c.scenario_text
+    ):
         pieces.append(
             _("城乡学历比 %(before)s → %(after)s") % {"before": c.actual_text, "after": c.scenario_text}
         )
