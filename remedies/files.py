@@ -252,6 +252,41 @@ def _cell(kind: str, field: str, value: Any) -> Any:
     return normalise_text(value)[:50]
 
 
+DISTANCE_COLUMNS = ("学校标识码1", "学校标识码2", "距离（km）")
+
+
+def parse_distances(fileobj, name: str, size: int) -> list[dict[str, Any]]:
+    """Distances between schools for a rotation (the portal keeps no school locations): three columns, one pair
+    a row, either order. ChangesFileError listing every problem with its row and column."""
+    rows = [(n, cells) for n, cells in _rows_of(fileobj, name, size) if any(not is_blank(c) for c in cells)]
+    if not rows:
+        raise ChangesFileError([_("文件中没有距离")])
+    header_row, header = rows[0]
+    titles = [normalise_text(c) if not is_blank(c) else "" for c in header]
+    missing = [t for t in DISTANCE_COLUMNS if t not in titles]
+    if missing:
+        raise ChangesFileError(
+            [_("第 %(row)s 行：缺少表头 %(missing)s") % {"row": header_row, "missing": "、".join(missing)}]
+        )
+    index = {t: titles.index(t) for t in DISTANCE_COLUMNS}
+    out, problems = [], []
+    for number, cells in rows[1:]:
+        values = [cells[index[t]] if index[t] < len(cells) else None for t in DISTANCE_COLUMNS]
+        try:
+            a, b = parse_code(values[0], 10), parse_code(values[1], 10)
+            km = float(to_decimal(values[2]))
+        except CellError as error:
+            problems.append(_("第 %(row)s 行：%(message)s") % {"row": number, "message": error.message})
+            continue
+        if km < 0:
+            problems.append(_("第 %(row)s 行「距离（km）」：不能为负数") % {"row": number})
+            continue
+        out.append({"from": a, "to": b, "km": km})
+    if problems:
+        raise ChangesFileError(problems)
+    return out
+
+
 def changes_template() -> bytes:
     """The empty workbook of changes: the header row, and a sheet that says what each kind reads."""
     workbook = Workbook()

@@ -270,7 +270,46 @@ class RotationRequestForm(RunRequestForm):
         ("reach", _("各校 Q1–Q3 均达到标准值、差异系数不超过上限")),
     ]
     school_targets = forms.ChoiceField(label=_("学校目标"), choices=TARGETS, required=False)
+    distances = forms.FileField(
+        label=_("学校间距离（可选）"),
+        required=False,
+        help_text=_(
+            "xlsx 或 csv，三列：学校标识码1、学校标识码2、距离（km）；用于最大交流距离或按总距离最短求解"
+        ),
+    )
+    max_distance_km = forms.FloatField(
+        label=_("最大交流距离（km，可不填）"),
+        required=False,
+        min_value=0,
+        help_text=_("不填时按规则设置；需同时上传学校间距离"),
+    )
+
+    def clean_distances(self):
+        uploaded = self.cleaned_data.get("distances")
+        if not uploaded:
+            return []
+        if uploaded.size > UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(_("文件过大：上限为 5 MB"))
+        from .files import ChangesFileError, parse_distances
+
+        try:
+            return parse_distances(uploaded, uploaded.name, uploaded.size)
+        except ChangesFileError as error:
+            raise forms.ValidationError(error.messages) from None
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("max_distance_km") is not None and not cleaned.get("distances") and not self.errors:
+            self.add_error("distances", _("设置最大交流距离时，请上传学校间距离"))
+        return cleaned
 
     def options(self) -> dict[str, Any]:
-        target = self.cleaned_data.get("school_targets")
-        return {"school_targets": target} if target else {}
+        data = self.cleaned_data
+        out: dict[str, Any] = {}
+        if data.get("school_targets"):
+            out["school_targets"] = data["school_targets"]
+        if data.get("distances"):
+            out["distances"] = data["distances"]
+        if data.get("max_distance_km") is not None:
+            out["max_distance_km"] = data["max_distance_km"]
+        return out

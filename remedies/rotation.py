@@ -515,7 +515,12 @@ def _build(problem: _Problem, milp: Milp) -> tuple[_Columns, list[CvGroup], list
         milp.row(row, lower=0.0, upper=0.0)
     # rotation shares: moves ≥ required; backbone moves ≥ share × moves
     moves = {j: 1.0 for c in cols.out.values() for j in c}
-    if problem.required:
+    impossible = []
+    if problem.required and not moves:
+        impossible.append(
+            f"按规则至少需交流 {problem.required} 人，但在交流距离上限和禁止的学校组合之内，没有可以互相交流的学校"
+        )
+    elif problem.required:
         milp.row(moves, lower=problem.required)
     bb = {j: (1.0 if kind[3] else 0.0) - rules.backbone_share for (a, kind), c in cols.out.items() for j in c}
     milp.row(bb, lower=0.0)
@@ -531,7 +536,6 @@ def _build(problem: _Problem, milp: Milp) -> tuple[_Columns, list[CvGroup], list
                 if g:
                     for j in c:
                         terms[(key, k)][j] = terms[(key, k)].get(j, 0.0) + sign * g
-    impossible = []
     for key in problem.counts0:
         for k in TEACHER_CODES:
             need = problem.needs[(key, k)] - problem.counts0[key][k]
@@ -562,7 +566,13 @@ def _build(problem: _Problem, milp: Milp) -> tuple[_Columns, list[CvGroup], list
                     row[j] = row.get(j, 0.0) + sign * coef
         rhs = problem.target * problem.rural_bp0 * problem.urban_ft - problem.urban_bp0 * problem.rural_ft
         scale = max(problem.urban_ft * problem.rural_ft, 1)
-        milp.row({j: v / scale for j, v in row.items()}, upper=rhs / scale)
+        row = {j: v for j, v in row.items() if v != 0.0}
+        if row:
+            milp.row({j: v / scale for j, v in row.items()}, upper=rhs / scale)
+        elif rhs < 0:
+            impossible.append(
+                "城乡学历比高于目标，但在交流规则允许的范围内，没有能改变它的本科及以上学历教师可以交流"
+            )
     # CVs of Q1–Q3, as value groups (the lifted formulation is added when a group is over its limit)
     groups = []
     for stage in ("primary", "junior"):

@@ -314,7 +314,7 @@ def _request(request, code: str, kind: str, form_cls):
     county = selectors.county_get(user=request.user, code=code)
     if not can_edit_county(request.user, county.pk):
         raise PermissionDenied
-    form = form_cls(selectors.data_years(county), request.POST, prefix=kind)
+    form = form_cls(selectors.data_years(county), request.POST, request.FILES, prefix=kind)
     if form.is_valid():
         try:
             with transaction.atomic():

@@ -5,6 +5,7 @@ recomputes it, infeasible cases explained in Chinese, and the run page showing i
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
@@ -223,3 +224,69 @@ def test_the_stored_results_and_data_are_untouched_by_a_run(
     ask(client, county, "cheapest", django_capture_on_commit_callbacks)
 
     assert snapshot(county) == before
+
+
+def distances_file(km) -> SimpleUploadedFile:
+    text = f"学校标识码1,学校标识码2,距离（km）\n3713020001,3713020002,{km}\n"
+    return SimpleUploadedFile("距离.csv", text.encode("utf-8"))
+
+
+def test_a_rotation_within_a_distance_limit_uses_the_uploaded_distances(
+    client, clerk, county, django_capture_on_commit_callbacks
+):
+    rotation_county(county)
+    client.force_login(clerk)
+
+    run = ask(
+        client,
+        county,
+        "rotation",
+        django_capture_on_commit_callbacks,
+        distances=distances_file(12),
+        max_distance_km=20,
+    )
+
+    run.refresh_from_db()
+    assert run.status == RemedyRun.Status.DONE and run.result["verified"] is True
+    assert run.result["rules"]["max_distance"] == 20
+    assert {t["distance"] for t in run.result["transfers"]} == {12.0}
+
+
+def test_no_pair_of_schools_within_the_distance_limit_means_no_rotation(
+    client, clerk, county, django_capture_on_commit_callbacks
+):
+    rotation_county(county)
+    client.force_login(clerk)
+
+    run = ask(
+        client,
+        county,
+        "rotation",
+        django_capture_on_commit_callbacks,
+        distances=distances_file(12),
+        max_distance_km=10,
+    )
+
+    run.refresh_from_db()
+    assert run.status == RemedyRun.Status.INFEASIBLE
+    assert "无法" in run.reason
+
+
+def test_a_distance_file_with_a_bad_row_is_refused_before_anything_is_queued(client, clerk, county):
+    rotation_county(county)
+    client.force_login(clerk)
+    url = reverse("remedies:rotation_request", args=[county.code])
+
+    response = client.post(
+        url,
+        {
+            "rotation-year": YEAR,
+            "rotation-time_limit_s": 20,
+            "rotation-distances": distances_file("很远"),
+            "rotation-max_distance_km": 10,
+        },
+        follow=True,
+    )
+
+    assert "第 2 行：应为数字" in response.content.decode()
+    assert RemedyRun.objects.count() == 0

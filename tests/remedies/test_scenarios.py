@@ -313,3 +313,36 @@ def test_a_scenario_for_a_year_without_data_is_refused(client, clerk, county, wo
     response = client.post(reverse("remedies:scenario_list", args=[county.code]), {"name": "x", "year": 2019})
     assert response.status_code == 200
     assert Scenario.objects.count() == 0
+
+
+def test_a_change_that_no_longer_fits_the_data_is_named_on_the_page_and_by_the_api(
+    client, clerk, county, world
+):
+    """The data moved on since the change was made (here: a school that is not in the county's data)."""
+    scenario = Scenario.objects.create(
+        county=county,
+        year=YEAR,
+        name="旧方案",
+        changes=[{"kind": "add_equipment", "school": "3713020099", "value": 1.0}],
+    )
+    client.force_login(clerk)
+
+    page = client.get(reverse("remedies:scenario_detail", args=[scenario.pk])).content.decode()
+    api = client.get(f"/api/v1/scenarios/{scenario.pk}/report/")
+
+    assert "方案中的修改与当前数据不符" in page and "第 1 项修改：学校 3713020099 不在" in page
+    assert api.status_code == 400 and "第 1 项修改" in str(api.json())
+
+
+def test_the_planner_pages_read_in_english_for_a_user_who_chose_it(client, clerk, county, world):
+    scenario = services.scenario_create(user=clerk, county=county, name="a", year=YEAR)
+    client.force_login(clerk)
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+
+    runs_page = client.get(reverse("remedies:run_list", args=[county.code])).content.decode()
+    scenario_page = client.get(reverse("remedies:scenario_detail", args=[scenario.pk])).content.decode()
+
+    assert "Find the cheapest way to pass" in runs_page and "Plan the rotation" in runs_page
+    assert "开始测算最低成本" not in runs_page
+    assert "Verdict compared" in scenario_page and "Add changes" in scenario_page
+    assert "Under this plan, every result stays as it is" in scenario_page
