@@ -24,7 +24,8 @@ from django.utils.translation import gettext as _
 
 from core.models import Region
 from core.scoping import can_edit_county
-from indicators import presenter
+from indicators import engine, presenter
+from indicators.formulas import compute_report
 from plans import services as plan_services
 from plans.models import Plan, Project
 
@@ -288,8 +289,6 @@ def _status(solver_status: str, verified: bool) -> str:
 def _solve(run: RemedyRun, reporter: _Reporter) -> dict[str, Any]:
     read = selectors.county_inputs(run.county, run.year)
     RemedyRun.objects.filter(pk=run.pk).update(rule_set=read.quality)
-    from indicators.formulas import compute_report
-
     before = compute_report(read.data, read.quality_params, read.basic_params)
     if run.kind == RemedyRun.Kind.CHEAPEST:
         result = solve_cheapest(
@@ -412,8 +411,6 @@ def projects_from_scenario(*, user, scenario: Scenario, plan: Plan) -> list[Proj
     if not scenario.changes:
         raise ValidationError(_("方案中还没有修改，无法生成项目"))
     read = selectors.county_inputs(scenario.county, scenario.year)
-    from indicators import engine
-
     actual = engine.compute_report(read.data, read.quality_params, read.basic_params).stamped(read.stamp())
     names = selectors.school_names(scenario.county)
     costs = read.costs()
