@@ -35,3 +35,56 @@ def data_changed(county_ids: Iterable[int], year: int | None = None, *, user=Non
 
 def listeners() -> tuple[Callable, ...]:
     return tuple(_listeners)
+
+
+# --- Audit events -----------------------------------------------------------------------------------------------
+# Apps below the audit trail (accounts' logins, sign-off, the engine's runs) announce events that are not row
+# changes through this hook; the audit app subscribes in its ready() and stores them. With no subscriber (an app
+# not installed, a unit test) an event is simply not recorded.
+
+
+class AuditListener(Protocol):
+    def __call__(
+        self, kind: str, *, user=None, region_id: int | None = None, detail: dict | None = None
+    ) -> None: ...
+
+
+_audit_listeners: list[AuditListener] = []
+
+
+def on_audit_event(listener: AuditListener) -> None:
+    if listener not in _audit_listeners:
+        _audit_listeners.append(listener)
+
+
+def audit_event(kind: str, *, user=None, region_id: int | None = None, detail: dict | None = None) -> None:
+    """Record that `kind` happened (e.g. "login", "login_failed", "role_changed", "approval.submit",
+    "recompute.start"), by `user`, about a region. `detail` holds no personal data (no teacher's name)."""
+    for listener in _audit_listeners:
+        listener(kind, user=user, region_id=region_id, detail=detail)
+
+
+# --- Open validation violations ---------------------------------------------------------------------------------
+# The validation rules live above the registry; sign-off (below it) lists a county-year's open violations when a
+# clerk submits, through the providers the rules app registers here.
+
+
+class ViolationProvider(Protocol):
+    def __call__(self, county_id: int, year: int) -> list[dict]: ...
+
+
+_violation_providers: list[ViolationProvider] = []
+
+
+def on_open_violations(provider: ViolationProvider) -> None:
+    if provider not in _violation_providers:
+        _violation_providers.append(provider)
+
+
+def open_violations(county_id: int, year: int) -> list[dict]:
+    """Each open violation as {"rule": readable rule name, "severity": "error"|"warning", "message": Chinese
+    sentence naming the record (no teacher's name), "url": link to the record or None}."""
+    found: list[dict] = []
+    for provider in _violation_providers:
+        found.extend(provider(county_id, year))
+    return found
