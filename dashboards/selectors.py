@@ -1,8 +1,11 @@
 """Reads that span the registry for the dashboards' pages."""
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q
+from django.shortcuts import get_object_or_404
 
-from core.scoping import scope, visible_counties
+from core.choices import RegionLevel
+from core.models import Region
+from core.scoping import scope, visible_counties, visible_regions
 from schools.models import Achievement, Funding, School, SchoolClass, SchoolYear
 from teachers.models import Teacher
 
@@ -56,3 +59,39 @@ def school_years_overview(*, school: School) -> list[dict]:
         }
         for year in years
     ]
+
+
+# ---------------------------------------------------------------- overviews of a city, a province, everything
+
+
+def overview_region(*, user, code: str | None) -> Region | None:
+    """The region an overview is about: the city or province `code` (404 outside the user's region or when it is
+    a county), else the user's own region (None for an administrator without one: every county)."""
+    regions = visible_regions(user).select_related("parent__parent")
+    if code is not None:
+        return get_object_or_404(regions.exclude(level=RegionLevel.COUNTY), code=code)
+    if user.region_id:
+        region = get_object_or_404(regions, pk=user.region_id)
+        user.region = region  # the page's header names it too: one read
+        return region
+    return None
+
+
+def overview_counties(*, user, region: Region | None) -> list[Region]:
+    """The counties of the region the user sees, by code."""
+    counties = visible_counties(user)
+    if region is not None:
+        counties = counties.filter(Q(pk=region.pk) | Q(parent_id=region.pk) | Q(parent__parent_id=region.pk))
+    return list(counties.order_by("code"))
+
+
+def sub_regions(*, user, region: Region | None) -> list[Region]:
+    """The cities of a province (the provinces for an administrator without a region) the user sees."""
+    regions = visible_regions(user).exclude(level=RegionLevel.COUNTY)
+    if region is None:
+        regions = regions.filter(parent__isnull=True)
+    elif region.level == RegionLevel.PROVINCE:
+        regions = regions.filter(parent_id=region.pk)
+    else:
+        return []
+    return list(regions.order_by("code"))

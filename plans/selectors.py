@@ -6,11 +6,10 @@ users who see that county; another county's project answers 404.
 """
 
 import datetime
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -31,15 +30,41 @@ def _ancestor_codes(region: Region | None) -> list[str]:
     return codes
 
 
+def _region_codes(user) -> tuple[frozenset[str], frozenset[str]]:
+    """(codes of the user's region and the regions under it, codes of the regions containing it), in one query,
+    kept on the user object for the rest of the request."""
+    cached = getattr(user, "_plan_region_codes", None)
+    if cached is None:
+        region_id = user.region_id
+        own = Q(pk__in=visible_regions(user).values("pk"))  # the scoping rule: its region and those under it
+        above = Q(children__pk=region_id) | Q(children__children__pk=region_id)
+        rows = (
+            Region.objects.filter(own | above)
+            .annotate(
+                own=Case(When(own, then=Value(True)), default=Value(False), output_field=BooleanField())
+            )
+            .values_list("code", "own")
+            .distinct()
+            if region_id
+            else []
+        )
+        rows = list(rows)
+        cached = (
+            frozenset(c for c, is_own in rows if is_own),
+            frozenset(c for c, is_own in rows if not is_own),
+        )
+        user._plan_region_codes = cached
+    return cached
+
+
 def visible_region_codes(user) -> set[str] | None:
     """Codes of the regions whose plans the user sees; None means every region (administrators)."""
     if not user or not user.is_authenticated:
         return set()
     if user.is_admin:
         return None
-    codes = set(visible_regions(user).values_list("code", flat=True))
-    codes.update(_ancestor_codes(user.region))
-    return codes
+    own, above = _region_codes(user)
+    return set(own | above)
 
 
 def plan_list(*, user) -> QuerySet[Plan]:
@@ -138,11 +163,8 @@ class TargetEvaluation:
 
 
 def counties_under(region_code: str) -> QuerySet[Region]:
-    region = Region.objects.filter(code=region_code).first()
-    if region is None:
-        return Region.objects.none()
     return Region.objects.filter(level=RegionLevel.COUNTY).filter(
-        Q(pk=region.pk) | Q(parent_id=region.pk) | Q(parent__parent_id=region.pk)
+        Q(code=region_code) | Q(parent__code=region_code) | Q(parent__parent__code=region_code)
     )
 
 
@@ -168,22 +190,19 @@ StoredSummaries = dict[int, tuple[dict | None, dict | None]]
 
 def stored_summaries(county_ids: Iterable[int], *, with_achievement: bool = False) -> StoredSummaries:
     """county id -> (summary of its latest stored year, summary of the year before); (None, None) for a county
-    without results. One pair of queries per distinct latest year, whatever the number of counties."""
+    without results. Two queries whatever the number of counties."""
     ids = list(county_ids)
     if not ids:
         return {}
-    latest = indicator_selectors.county_summaries(ids, with_achievement=with_achievement)
-    by_year: dict[int, list[int]] = defaultdict(list)
-    for summary in latest:
-        by_year[summary["year"]].append(summary["county_id"])
-    previous = {
-        summary["county_id"]: summary
-        for year, year_ids in by_year.items()
-        for summary in indicator_selectors.county_summaries(
-            year_ids, year=year - 1, with_achievement=with_achievement
-        )
-    }
-    found = {s["county_id"]: (s, previous.get(s["county_id"])) for s in latest}
+    found: dict[int, tuple[dict, dict | None]] = {}
+    for summary in indicator_selectors.county_summaries(
+        ids, with_achievement=with_achievement, with_previous_year=True
+    ):  # each county's latest year first, then the year before it if stored
+        county_id = summary["county_id"]
+        if county_id not in found:
+            found[county_id] = (summary, None)
+        elif summary["year"] == found[county_id][0]["year"] - 1:
+            found[county_id] = (found[county_id][0], summary)
     return {county_id: found.get(county_id, (None, None)) for county_id in ids}
 
 
@@ -237,14 +256,13 @@ def _rollup_share(rollup: dict | None) -> float | None:
 def _region_share(region_code: str) -> tuple[float | None, float | None, int | None]:
     """(latest %, previous year's %, year) of the region's counties passing the 2017 standard: the stored
     roll-up of a city or province, else counted from the stored county summaries (a county alone: 0 or 100)."""
-    region = Region.objects.filter(code=region_code).first()
-    if region is None:
+    stored = indicator_selectors.latest_rollups_by_code(region_code)
+    if stored:
+        year = stored[0]["year"]
+        previous = next((r for r in stored[1:] if r["year"] == year - 1), None)
+        return _rollup_share(stored[0]), _rollup_share(previous), year
+    if not Region.objects.filter(code=region_code).exists():
         return None, None, None
-    rollup = results.region_rollup(region.pk)
-    if rollup is not None:
-        year = rollup.get("year")
-        previous = _rollup_share(results.region_rollup(region.pk, year=year - 1)) if year else None
-        return _rollup_share(rollup), previous, year
     ids = list(counties_under(region_code).values_list("pk", flat=True))
     summaries = results.county_summaries(ids)
     years = [s.get("year") for s in summaries if s.get("year")]
@@ -254,9 +272,10 @@ def _region_share(region_code: str) -> tuple[float | None, float | None, int | N
 
 
 def _sees_region(user, region_code: str) -> bool:
+    """The user sees the region itself (its own or one below it), not merely a plan of a region containing it."""
     if user is None or user.is_admin:
         return True
-    return visible_regions(user).filter(code=region_code).exists()
+    return region_code in _region_codes(user)[0]
 
 
 def evaluate_target(
@@ -287,10 +306,14 @@ def evaluate_target(
         if county is not None:
             counties = [county]
         else:
-            counties = counties_under(target.region_code)
-            if user is not None and not user.is_admin:
-                counties = counties.filter(pk__in=visible_counties(user))
-            counties = list(counties)
+            known = getattr(user, "_plan_counties_under", {}) if user is not None else {}
+            if target.region_code in known:
+                counties = known[target.region_code]
+            else:
+                counties = counties_under(target.region_code)
+                if user is not None and not user.is_admin:
+                    counties = counties.filter(pk__in=visible_counties(user))
+                counties = list(counties)
         if code in SUMMARY_VALUES:
             missing = [c.pk for c in counties if stored is None or c.pk not in stored]
             if missing:
@@ -333,20 +356,34 @@ def _stored_for_targets(targets: list[Target], *, user, county: Region | None) -
         ids = [county.pk]
     else:
         region_codes = {t.region_code for t in targets if t.indicator_code in SUMMARY_VALUES}
-        regions = Region.objects.filter(code__in=region_codes)
         counties = Region.objects.filter(level=RegionLevel.COUNTY).filter(
-            Q(pk__in=regions) | Q(parent__in=regions) | Q(parent__parent__in=regions)
+            Q(code__in=region_codes)
+            | Q(parent__code__in=region_codes)
+            | Q(parent__parent__code__in=region_codes)
         )
         if user is not None and not user.is_admin:
             counties = counties.filter(pk__in=visible_counties(user))
-        ids = list(counties.values_list("pk", flat=True))
+        found = list(counties.select_related("parent__parent").order_by("code"))
+        ids = [c.pk for c in found]
+        if user is not None:  # evaluate_target takes each target's counties from here instead of asking again
+            user._plan_counties_under = {
+                code: [c for c in found if code in _ancestor_codes(c)] for code in region_codes
+            }
     return stored_summaries(ids, with_achievement=_needs_achievement(codes))
 
 
-def alerts(*, user, county: Region | None = None, today: datetime.date | None = None) -> dict:
-    """Off-track targets and overdue projects concerning the user's regions (or one county)."""
+def alerts(
+    *,
+    user,
+    county: Region | None = None,
+    today: datetime.date | None = None,
+    targets: list[Target] | None = None,
+) -> dict:
+    """Off-track targets and overdue projects concerning the user's regions (or one county). `targets`: the list
+    targets_concerning() gave, when the caller has read it already."""
     today = today or timezone.localdate()
-    targets = list(targets_concerning(user=user, county=county))
+    if targets is None:
+        targets = list(targets_concerning(user=user, county=county))
     stored = _stored_for_targets(targets, user=user, county=county)
     evaluations = [evaluate_target(t, user=user, county=county, today=today, stored=stored) for t in targets]
     return {
@@ -363,3 +400,18 @@ def box_budget(box) -> dict:
     if box.declared_total is not None and items_sum is not None:
         discrepancy = items_sum - box.declared_total
     return {"declared_total": box.declared_total, "items_sum": items_sum, "discrepancy": discrepancy}
+
+
+def share_targets(region: Region, targets: Iterable[Target] | None = None) -> list[Target]:
+    """The plans' targets for the share of counties passing the 2017 standard set for this region or a region
+    containing it (Henan's 30 % / 80 % / 100 %, Linyi's 60 %), by deadline: picked out of `targets` (what
+    targets_concerning gave) or read in one query."""
+    codes = _ancestor_codes(region)
+    if targets is None:
+        targets = Target.objects.filter(region_code__in=codes).select_related("plan")
+    picked = [
+        t
+        for t in targets
+        if t.region_code in codes and t.indicator_code in results.REGION_INDICATORS and t.value is not None
+    ]
+    return sorted(picked, key=lambda t: (t.deadline is None, t.deadline or datetime.date.min, t.pk))
