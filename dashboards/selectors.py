@@ -1,30 +1,31 @@
 """Reads that span the registry for the dashboards' pages."""
 
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404
 
 from core.choices import RegionLevel
 from core.models import Region
 from core.scoping import scope, visible_counties, visible_regions
+from indicators import selectors as indicator_selectors
 from schools.models import Achievement, Funding, School, SchoolClass, SchoolYear
 from teachers.models import Teacher
 
 
 def home_summary(*, user) -> dict:
-    """Counts in the user's scope; classes and teachers are counted in the latest year that has any."""
-    schools = scope(School.objects.all(), user)
-    classes = scope(SchoolClass.objects.all(), user, "school__county")
-    teachers = scope(Teacher.objects.all(), user, "school__county")
-    latest = max(
-        (y for y in (classes.aggregate(y=Max("year"))["y"], teachers.aggregate(y=Max("year"))["y"]) if y),
-        default=None,
-    )
+    """Counts in the user's scope: counties and schools from the registry, classes, full-time teachers and pupils
+    from the stored results (each county's latest computed year), so a province official's home page never
+    counts hundreds of thousands of roster rows. Counties without results are counted apart."""
+    counties = visible_counties(user)
+    stored = indicator_selectors.stored_counts(counties.values("pk"))
     return {
-        "county_count": visible_counties(user).count(),
-        "school_count": schools.count(),
-        "year": latest,
-        "class_count": classes.filter(year=latest).count() if latest else 0,
-        "teacher_count": teachers.filter(year=latest).count() if latest else 0,
+        "county_count": counties.count(),
+        "school_count": scope(School.objects.all(), user).count(),
+        "year": stored["year"],
+        "computed_at": stored["computed_at"],
+        "counties_with_results": stored["counties"],
+        "class_count": stored["classes"],
+        "teacher_count": stored["teachers"],
+        "student_count": stored["students"],
     }
 
 

@@ -399,3 +399,34 @@ def latest_rollups_by_code(region_code: str, n: int = 2) -> list[dict]:
         .order_by("-year")
         .values("year", "share_passing", "counties", "counties_passing")[:n]
     )
+
+
+_COUNTS = {
+    **{f"classes_{stage}": f"report__class_size__{stage}__classes" for stage in STAGES},
+    **{f"students_{stage}": f"report__class_size__{stage}__students" for stage in STAGES},
+    **{f"teachers_{stage}": f"report__staffing__{stage}__full_time_teachers" for stage in STAGES},
+}
+
+
+def stored_counts(county_ids) -> dict[str, Any]:
+    """Classes, pupils and full-time teachers of these counties (ids or a subquery of them) as their latest stored
+    results counted them, summed in one query that reads single values out of the reports: never the roster."""
+    latest = CountyResult.objects.filter(county_id=OuterRef("county_id")).order_by("-year").values("year")
+    rows = list(
+        CountyResult.objects.filter(county_id__in=county_ids, year=Subquery(latest[:1]))
+        .annotate(**{name: F(path) for name, path in _COUNTS.items()})
+        .values("year", "computed_at", *_COUNTS)
+    )
+
+    def total(kind: str) -> int | None:
+        values = [r[f"{kind}_{stage}"] for r in rows for stage in STAGES if r[f"{kind}_{stage}"] is not None]
+        return int(sum(values)) if values else None
+
+    return {
+        "counties": len(rows),
+        "year": max((r["year"] for r in rows), default=None),
+        "computed_at": max((r["computed_at"] for r in rows), default=None),
+        "classes": total("classes"),
+        "students": total("students"),
+        "teachers": total("teachers"),
+    }
