@@ -59,7 +59,7 @@ def updated_rows(path, *, user, file_name: str | None = None, limit: int = LIMIT
     school_codes = {pk: code for code, (pk, _county) in refs.schools.items()}
     region_codes = {value[0]: code for code, value in refs.regions.items()}
     out = []
-    for key, part in parsed.items():
+    for part in parsed.values():
         sheet = part.sheet
         model = MODELS[sheet.key]
         key_fields = [field_name(sheet, k) for k in sheet.natural_key]
