@@ -93,8 +93,11 @@ def _overview(request, region) -> dict:
     sub_rollups = indicator_selectors.rollups_of([r.pk for r in subs], year) if subs and year else []
     by_code = {r["region__code"]: r for r in sub_rollups}
     most_failing_chart, most_failing_rows = overview.most_failing(rows, indicator_rows)
+    parent = region.parent if region is not None else None
     return {
         "region": region,
+        # the region above, linked only when the user sees it (a city official's province is not theirs)
+        "parent_link": parent if parent and (user.is_admin or region.pk != user.region_id) else None,
         "rows": rows,
         "rollup": counted,
         "year": year,

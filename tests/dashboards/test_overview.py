@@ -207,3 +207,13 @@ def test_a_city_officials_overview_with_the_linyi_plan_takes_the_same_few_querie
     many = _queries(client, official, url)
     assert many == few
     assert many <= 15
+
+
+def test_the_city_official_gets_no_link_to_the_province_it_does_not_see(client, official, two_counties):
+    assert 'href="/regions/370000/"' not in _page(client, official)
+
+
+def test_a_province_official_on_a_city_overview_is_linked_back_to_the_province(client, city, two_counties):
+    official = UserFactory(username="shandong", role="official", region=city.parent)
+    page = _page(client, official, reverse("dashboards:region_overview", args=[city.code]))
+    assert 'href="/regions/370000/"' in page
