@@ -36,9 +36,8 @@ import django  # noqa: E402
 django.setup()
 
 from django.core.management import call_command  # noqa: E402
-from django.db import connection, reset_queries  # noqa: E402
+from django.db import connection  # noqa: E402
 from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from core.models import Region  # noqa: E402
@@ -82,7 +81,13 @@ def prepare(counties: int) -> None:
 def measure(client: Client, url: str, repeat: int) -> dict:
     response = client.get(url)
     assert response.status_code == 200, (url, response.status_code)
-    with CaptureQueriesContext(connection) as captured:
+    executed = []
+    with connection.execute_wrapper(
+        lambda execute, sql, params, many, context: (
+            executed.append(sql),
+            execute(sql, params, many, context),
+        )[1]
+    ):
         client.get(url)
     times = []
     for _ in range(repeat):
@@ -90,11 +95,10 @@ def measure(client: Client, url: str, repeat: int) -> dict:
         response = client.get(url)
         times.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200
-    reset_queries()
     return {
         "median_ms": round(statistics.median(times), 1),
         "min_ms": round(min(times), 1),
-        "queries": len(captured.captured_queries),
+        "queries": len(executed),
         "bytes": len(response.content),
     }
 
@@ -109,10 +113,16 @@ def main() -> None:
     values = {
         "county": county.code,
         "city": county.parent.code,
-        "school": School.objects.filter(county=county).order_by("code").values_list("code", flat=True).first(),
+        "school": School.objects.filter(county=county)
+        .order_by("code")
+        .values_list("code", flat=True)
+        .first(),
     }
     schools = School.objects.filter(county=county).count()
-    people = {"clerk": User.objects.get(username="bench-clerk"), "official": User.objects.get(username="bench-official")}
+    people = {
+        "clerk": User.objects.get(username="bench-clerk"),
+        "official": User.objects.get(username="bench-official"),
+    }
     rows = []
     for name, pattern, who in PAGES:
         url = pattern.format(**values)
@@ -123,15 +133,22 @@ def main() -> None:
                 client.force_login(people[persona])
             result = {"page": name, "url": url, "persona": persona, **measure(client, url, args.repeat)}
             rows.append(result)
-            print(f"{name:14} {persona:9} {result['median_ms']:8.1f} ms (min {result['min_ms']:.1f}), "
-                  f"{result['queries']} queries", flush=True)
-    print(f"\nclerk of {county.code} ({schools} schools); official of the province {PROVINCE} "
-          f"({Region.objects.filter(parent__parent__code=PROVINCE, level='county').count()} counties, "
-          f"{School.objects.filter(county__parent__parent__code=PROVINCE).count()} schools); "
-          f"{args.repeat} repeats, {platform.python_version()}, load {os.getloadavg()[0]:.1f}\n")
+            print(
+                f"{name:14} {persona:9} {result['median_ms']:8.1f} ms (min {result['min_ms']:.1f}), "
+                f"{result['queries']} queries",
+                flush=True,
+            )
+    print(
+        f"\nclerk of {county.code} ({schools} schools); official of the province {PROVINCE} "
+        f"({Region.objects.filter(parent__parent__code=PROVINCE, level='county').count()} counties, "
+        f"{School.objects.filter(county__parent__parent__code=PROVINCE).count()} schools); "
+        f"{args.repeat} repeats, {platform.python_version()}, load {os.getloadavg()[0]:.1f}\n"
+    )
     print("| page | persona | median ms | min ms | queries |\n|---|---|---:|---:|---:|")
     for r in rows:
-        print(f"| {r['page']} `{r['url']}` | {r['persona']} | {r['median_ms']} | {r['min_ms']} | {r['queries']} |")
+        print(
+            f"| {r['page']} `{r['url']}` | {r['persona']} | {r['median_ms']} | {r['min_ms']} | {r['queries']} |"
+        )
     out = ROOT / "bench" / "out"
     out.mkdir(parents=True, exist_ok=True)
     (out / "pages.json").write_text(json.dumps(rows, ensure_ascii=False, indent=2))

@@ -33,7 +33,11 @@ class Reader(HttpUser):
         token = CSRF.search(page.text)
         with self.client.post(
             "/accounts/login/",
-            {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token.group(1) if token else ""},
+            {
+                "username": username,
+                "password": PASSWORD,
+                "csrfmiddlewaretoken": token.group(1) if token else "",
+            },
             headers={"Referer": f"{self.host}/accounts/login/"},
             name="sign in (POST)",
             allow_redirects=False,

@@ -7,9 +7,12 @@ Pure presentation: no query here. The view reads (dashboards.selectors.overview_
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 from collections import Counter
 from collections.abc import Iterable
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from core import charts
@@ -35,6 +38,33 @@ def indicator_name(stage: str, code: str) -> str:
 # ---------------------------------------------------------------- one row per county
 
 
+@functools.lru_cache(maxsize=1024)
+def _parts(language: str | None, verdict: tuple) -> tuple:
+    """The verdict's four parts with their words resolved once per language (a page of 120 counties would
+    otherwise look up the same few words thousands of times)."""
+    return tuple(
+        dataclasses.replace(
+            part,
+            label=str(part.label),
+            mark=dataclasses.replace(part.mark, label=str(part.mark.label)),
+            sentences=[str(s) for s in part.sentences],
+        )
+        for part in presenter.verdict_parts(dict(verdict))
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _words(language: str | None) -> dict:
+    return {
+        "stages": {k: str(v) for k, v in presenter.labels.STAGES.items()},
+        "overall": {
+            passed: dataclasses.replace(m, label=str(m.label))
+            for passed in (True, False, None)
+            for m in [presenter.mark(passed, presenter.labels.VERDICTS)]
+        },
+    }
+
+
 def summary_row(county, summary: dict | None) -> dict:
     """One row from a county summary (indicators.selectors.county_summaries); None = not computed."""
     row = {
@@ -46,11 +76,13 @@ def summary_row(county, summary: dict | None) -> dict:
     }
     if summary is None:
         return row
-    row["parts"] = presenter.verdict_parts(summary.get("verdict"))
+    language = translation.get_language()
+    words = _words(language)
+    row["parts"] = list(_parts(language, tuple(sorted((summary.get("verdict") or {}).items()))))
     row["pass_2017"] = summary.get("pass_2017") is True  # derived once by the engine, stored with the result
-    row["overall"] = presenter.mark(summary.get("pass_2017"), presenter.labels.VERDICTS)
+    row["overall"] = words["overall"][summary.get("pass_2017")]
     row["parts_passed"] = sum(1 for p in row["parts"] if p.mark.status == "pass")
-    for stage_key, stage_label in presenter.labels.STAGES.items():
+    for stage_key, stage_label in words["stages"].items():
         if stage_key not in summary["stages"]:
             continue
         stage = summary["stages"][stage_key]

@@ -127,15 +127,11 @@ def _worst_cv_pk(stage: str) -> Subquery:
     return Subquery(rows)
 
 
-# values read out of the stored report inside the database (one scalar each, never the whole document)
+# single values of the report, typed by the database as generated columns (models.CountyResult)
 _REPORT_SCALARS = {
-    "ratio_pass": "report__urban_rural_degree_ratio__pass",
-    "ratio_target": "report__urban_rural_degree_ratio__target",
-    **{
-        f"{stage}_{key}": f"report__basic_2012__{stage}__{key}"
-        for stage in STAGES
-        for key in ("limit", "pass")
-    },
+    "ratio_pass": "degree_ratio_pass",
+    "ratio_target": "degree_ratio_target",
+    **{f"{stage}_{key}": f"basic_{key}_{stage}" for stage in STAGES for key in ("limit", "pass")},
 }
 # typed columns kept by the database from the report (generated columns, models.CountyResult)
 _TYPED_COLUMNS = (
@@ -154,10 +150,9 @@ def county_summaries(
     """One row per county that has results, ordered by county code: verdict parts, pass flags, per stage the
     worst 2017 CV against its limit, the 2012 composite CV and the large classes, and the urban–rural ratio.
 
-    year None = each county's latest stored year. Two queries whatever the number of counties: typed columns (class
-    counts per stage and S1 are generated columns of the report), a few single values picked out of the stored
-    report by the database, then the worst-CV indicator rows. The full
-    report is never loaded; with_achievement also reads its `achievement` block for the worst
+    year None = each county's latest stored year. Two queries whatever the number of counties: typed columns (the
+    single values of the report it needs are generated columns of CountyResult), then the worst-CV indicator rows.
+    The report itself is never read (unpacking its JSON costs more than all the rest); with_achievement also reads its `achievement` block for the worst
     `rate_vs_urban_quality` (about a fifth of a report). with_previous_year (year None only) also returns each
     county's result of the year before its latest, in the same two queries (a county's rows newest first).
     """
@@ -402,9 +397,11 @@ def latest_rollups_by_code(region_code: str, n: int = 2) -> list[dict]:
 
 
 _COUNTS = {
-    **{f"classes_{stage}": f"report__class_size__{stage}__classes" for stage in STAGES},
-    **{f"students_{stage}": f"report__class_size__{stage}__students" for stage in STAGES},
-    **{f"teachers_{stage}": f"report__staffing__{stage}__full_time_teachers" for stage in STAGES},
+    **{
+        f"{kind}_{stage}": f"{kind}_{stage}"
+        for kind in ("classes", "students", "teachers")
+        for stage in STAGES
+    },
 }
 
 
@@ -413,9 +410,9 @@ def stored_counts(county_ids) -> dict[str, Any]:
     results counted them, summed in one query that reads single values out of the reports: never the roster."""
     latest = CountyResult.objects.filter(county_id=OuterRef("county_id")).order_by("-year").values("year")
     rows = list(
-        CountyResult.objects.filter(county_id__in=county_ids, year=Subquery(latest[:1]))
-        .annotate(**{name: F(path) for name, path in _COUNTS.items()})
-        .values("year", "computed_at", *_COUNTS)
+        CountyResult.objects.filter(county_id__in=county_ids, year=Subquery(latest[:1])).values(
+            "year", "computed_at", *_COUNTS
+        )
     )
 
     def total(kind: str) -> int | None:
