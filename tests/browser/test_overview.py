@@ -27,7 +27,9 @@ def _drawn(page, n):
     )
 
 
-def test_the_city_overview_draws_its_charts_and_an_indicator_can_be_picked(official_page, results, screenshot):
+def test_the_city_overview_draws_its_charts_and_an_indicator_can_be_picked(
+    official_page, results, screenshot
+):
     page = official_page
     page.goto("/indicators/")
     charts = page.locator("figure.chart").count()

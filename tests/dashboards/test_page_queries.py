@@ -46,7 +46,8 @@ def province(db):
     store = ResultStore()
     province = RegionFactory(code="980000", name="测试省", level="province", parent=None)
     cities = [
-        RegionFactory(code=f"98{c:02d}00", name=f"测试{c}市", level="city", parent=province) for c in (1, 2, 3)
+        RegionFactory(code=f"98{c:02d}00", name=f"测试{c}市", level="city", parent=province)
+        for c in (1, 2, 3)
     ]
     small = _county(cities[0], "980101", 2, store)
     large = _county(cities[0], "980102", 24, store)
