@@ -88,7 +88,8 @@ def _overview(request, region) -> dict:
     chosen = overview.pick_indicator(choices, request.GET.get("indicator"))
     names = {c.pk: c.name for c in counties}
     concerning = list(plan_selectors.targets_concerning(user=user))
-    targets = plan_selectors.share_targets(region, concerning) if region is not None else []
+    # a share of counties is a city's or a province's figure: a county's page has no progress chart
+    targets = plan_selectors.share_targets(region, concerning) if regional else []
     subs = selectors.sub_regions(user=user, region=region)
     sub_rollups = indicator_selectors.rollups_of([r.pk for r in subs], year) if subs and year else []
     by_code = {r["region__code"]: r for r in sub_rollups}
@@ -102,7 +103,9 @@ def _overview(request, region) -> dict:
         "rollup": counted,
         "year": year,
         "years": years,
-        "progress_chart": overview.progress_chart(
+        "progress_chart": None
+        if region is not None and not regional
+        else overview.progress_chart(
             history,
             targets,
             current_year=year,

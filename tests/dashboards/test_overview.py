@@ -217,3 +217,8 @@ def test_a_province_official_on_a_city_overview_is_linked_back_to_the_province(c
     official = UserFactory(username="shandong", role="official", region=city.parent)
     page = _page(client, official, reverse("dashboards:region_overview", args=[city.code]))
     assert 'href="/regions/370000/"' in page
+
+
+def test_a_clerks_page_has_no_share_of_counties_against_the_citys_target(client, clerk, two_counties):
+    page = _page(client, clerk)
+    assert 'id="chart-progress"' not in page
