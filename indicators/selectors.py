@@ -427,3 +427,16 @@ def stored_counts(county_ids) -> dict[str, Any]:
         "students": total("students"),
         "teachers": total("teachers"),
     }
+
+
+def recompute_pending(county_id: int) -> RecomputeRun | None:
+    """The run that is to recompute this county (queued, possibly waiting for the broker, or running), if any:
+    pages say the figures shown are about to change."""
+    return (
+        RecomputeRun.objects.filter(
+            status__in=[RecomputeRun.Status.QUEUED, RecomputeRun.Status.RUNNING],
+            counties__has_key=str(county_id),
+        )
+        .order_by("pk")
+        .first()
+    )
