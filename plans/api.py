@@ -1,11 +1,10 @@
 """/api/v1/plans/ and /api/v1/plan-projects/: read-only, scoped like the pages (another county's project → 404).
-Target status comes from the latest stored results (plans.selectors.evaluate_target)."""
+A target's status is its stored judgement (plans.judging), the same for every user."""
 
-from drf_spectacular.utils import extend_schema_field
 from rest_framework import permissions, serializers, viewsets
 from rest_framework.routers import SimpleRouter
 
-from . import selectors
+from . import results, selectors
 from .filters import PlanFilter, ProjectFilter
 from .models import Plan, ProgrammeBox, Project, Target, TargetStatus, Task
 
@@ -34,28 +33,23 @@ class BoxSerializer(serializers.ModelSerializer):
 
 
 class TargetSerializer(serializers.ModelSerializer):
-    status = serializers.SerializerMethodField()
-    latest_value = serializers.SerializerMethodField()
+    """A target with its stored judgement (the same for every user): `status`, the `judged_value` of the
+    `judged_year` it was judged on, `judged_at` and the `rule_version` of plans.judging."""
+
+    status = serializers.ChoiceField(choices=TargetStatus.choices, read_only=True)
+    indicator_name = serializers.SerializerMethodField()
 
     class Meta:
         model = Target
         fields = [
-            "id", "task", "description", "indicator_code", "comparator", "value", "unit", "deadline",
-            "region_code", "region_name", "note", "status", "latest_value",
+            "id", "plan", "task", "description", "indicator_code", "indicator_name", "comparator", "value", "unit",
+            "deadline", "region_code", "region_name", "note", "status", "judged_value", "judged_year", "judged_at",
+            "rule_version",
         ]  # fmt: skip
+        read_only_fields = fields
 
-    def _evaluation(self, target):
-        cache = self.context.setdefault("evaluations", {})
-        if target.pk not in cache:
-            cache[target.pk] = selectors.evaluate_target(target, user=self.context["request"].user)
-        return cache[target.pk]
-
-    @extend_schema_field(serializers.ChoiceField(choices=TargetStatus.choices))
-    def get_status(self, target):
-        return self._evaluation(target).status
-
-    def get_latest_value(self, target) -> float | None:
-        return self._evaluation(target).value
+    def get_indicator_name(self, target) -> str:
+        return results.indicator_label(target.indicator_code) if target.indicator_code else ""
 
 
 class ProjectSerializer(serializers.ModelSerializer):
@@ -108,7 +102,18 @@ class ProjectViewSet(viewsets.ReadOnlyModelViewSet):
         return selectors.project_list(user=self.request.user)
 
 
+class TargetViewSet(viewsets.ReadOnlyModelViewSet):
+    """Targets of the plans the user sees, with their stored status."""
+
+    serializer_class = TargetSerializer
+    permission_classes = [permissions.IsAuthenticated]
+
+    def get_queryset(self):
+        return selectors.target_list(user=self.request.user).order_by("plan_id", "pk")
+
+
 router = SimpleRouter()
 router.register("plans", PlanViewSet, basename="plan")
 router.register("plan-projects", ProjectViewSet, basename="plan-project")
+router.register("plan-targets", TargetViewSet, basename="plan-target")
 urlpatterns = router.urls

@@ -4,10 +4,12 @@ Administrators change any project; a county clerk creates and changes projects o
 sees; officials only read.
 """
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from core.models import Region
 from core.scoping import editable_counties
@@ -15,8 +17,8 @@ from indicators import presenter
 from indicators.report.model import Report
 from schools.models import School
 
-from . import results
-from .models import Plan, Project
+from . import judging, results
+from .models import Plan, Project, Target
 
 EDITABLE_FIELDS = (
     "task",
@@ -137,3 +139,54 @@ def project_from_indicator(
         result_year=year,
         **data,
     )
+
+
+# --- target judgements ----------------------------------------------------------------------------------------------
+
+
+def targets_judge(targets=None, *, today: datetime.date | None = None) -> int:
+    """Judge targets (all of them by default) from the stored results and store each judgement on its target:
+    status, the value and school year judged on, when, and the rule version (plans.judging says how). Returns how
+    many were judged."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    queryset = (Target.objects.all() if targets is None else targets).select_related("plan")
+    judged = []
+    for target in queryset:
+        outcome = judging.judge(target, today)
+        target.status = outcome["status"]
+        target.judged_value = outcome["value"]
+        target.judged_year = outcome["year"]
+        target.judged_at = now
+        target.rule_version = judging.RULE_VERSION
+        target.judgement = outcome["details"]
+        judged.append(target)
+    fields = ["status", "judged_value", "judged_year", "judged_at", "rule_version", "judgement"]
+    with transaction.atomic():
+        Target.objects.bulk_update(judged, fields, batch_size=200)
+    return len(judged)
+
+
+def judge_targets_later(county_ids: Iterable[int] | None = None) -> None:
+    """Queue the judging of the targets concerning these counties (None: all) once the transaction commits (inline
+    without a broker). The core.hooks listener of changed results, and what a target's change calls."""
+    ids = None if county_ids is None else sorted(set(county_ids))
+
+    def queue() -> None:
+        from .tasks import judge_targets
+
+        judge_targets.delay(ids)
+
+    transaction.on_commit(queue)
+
+
+def target_changed(target: Target) -> None:
+    """A target (its value, comparator, deadline, region) or its plan's year changed: judge it again on commit."""
+    target_id = target.pk
+
+    def queue() -> None:
+        from .tasks import judge_target_ids
+
+        judge_target_ids.delay([target_id])
+
+    transaction.on_commit(queue)

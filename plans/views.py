@@ -9,12 +9,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from core import charts
 from core.scoping import visible_counties
 from schools.models import School
 
-from . import results, selectors, services
+from . import judging, results, selectors, services
 from .filters import PlanFilter
 from .forms import ProjectForm
+from .models import Comparator
 
 
 @login_required
@@ -45,11 +47,9 @@ def plan_detail(request, pk: int):
         box.visible_projects = [p for p in projects if p.box_id == box.pk]
         box.budget = selectors.box_budget(box)
         boxes.append(box)
-    evaluations = [
-        selectors.evaluate_target(t, user=request.user) for t in plan.targets.select_related("task")
-    ]
+    evaluations = selectors.target_views(plan.targets.select_related("task", "plan"), user=request.user)
     for evaluation in evaluations:
-        evaluation.indicator_label = results.indicator_label(evaluation.target.indicator_code)
+        evaluation.chart = _trajectory_chart(evaluation, request.user)
     return render(
         request,
         "plans/plan_detail.html",
@@ -60,7 +60,34 @@ def plan_detail(request, pk: int):
             "boxes": boxes,
             "evaluations": evaluations,
             "can_create": services.can_create_project(request.user),
+            "method": judging.METHOD_TEXT,
         },
+    )
+
+
+def _trajectory_chart(evaluation, user) -> dict | None:
+    """Values over the years, the linear path, the target line and the deadline (core.charts)."""
+    target = evaluation.target
+    if not target.indicator_code or target.value is None:
+        return None
+    years, series, planned = selectors.target_series(target, user=user)
+    if not years:
+        return None
+    lower = target.comparator in (Comparator.LTE, Comparator.LT)
+    return charts.line_against_target(
+        _("%(target)s：历年值与直线路径") % {"target": evaluation.indicator_label},
+        target.unit,
+        years,
+        series,
+        planned=planned,
+        target=target.value,
+        target_label=_("目标 %(cmp)s %(value)s")
+        % {"cmp": target.get_comparator_display(), "value": f"{target.value.normalize():f}"},
+        direction=charts.MAX if lower else charts.MIN,
+        deadline=target.deadline.year if target.deadline else None,
+        deadline_label=_("目标时限"),
+        digits=3,
+        key=f"target-{target.pk}",
     )
 
 
