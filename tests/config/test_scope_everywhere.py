@@ -90,6 +90,7 @@ NOUNS = {
     "plans": ("plan", "pk"),
     "projects": ("project", "pk"),
     "plan-projects": ("project", "pk"),
+    "plan-targets": ("target", "pk"),
     "scenarios": ("scenario", "pk"),
     "remedies": ("remedy", "pk"),
 }
@@ -111,6 +112,7 @@ KIND_OF_MODEL = {
     Declaration: "declaration",
     Plan: "plan",
     Project: "project",
+    Target: "target",
     ImportBatch: "batch",
     RecomputeRun: "run",
 }
@@ -215,7 +217,7 @@ def build_side(county: Region, prefix: str, tag: str) -> Side:
         year=YEAR,
     )
     task = Task.objects.create(plan=plan, number=1, title=f"{tag}改薄")
-    Target.objects.create(
+    target = Target.objects.create(
         plan=plan,
         task=task,
         description=f"{tag}差异系数达标",
@@ -272,6 +274,7 @@ def build_side(county: Region, prefix: str, tag: str) -> Side:
         "teacher": teachers[0],
         "plan": plan,
         "project": project,
+        "target": target,
         "batch": batch,
         "run": run,
         "scenario": scenario,

@@ -19,12 +19,16 @@ PASSING = {"resource": "pass", "government": "pass", "quality": "pass", "recogni
 
 @pytest.fixture
 def ratio_target(db):
-    return Target.objects.get(plan__slug="linyi-rural-education-2023", indicator_code="urban_rural_degree_ratio")
+    return Target.objects.get(
+        plan__slug="linyi-rural-education-2023", indicator_code="urban_rural_degree_ratio"
+    )
 
 
 @pytest.fixture
 def share_target(db):
-    return Target.objects.get(plan__slug="linyi-rural-education-2023", indicator_code="share_counties_quality_2017")
+    return Target.objects.get(
+        plan__slug="linyi-rural-education-2023", indicator_code="share_counties_quality_2017"
+    )
 
 
 def _judged(target, today=TODAY):
@@ -117,7 +121,9 @@ def test_share_of_counties_counts_a_county_without_results_as_not_passing(
     assert judged.status == TargetStatus.ON_TRACK
 
 
-def test_share_of_counties_at_sixty_percent_or_more_is_met(share_target, county, other_county, stored_results):
+def test_share_of_counties_at_sixty_percent_or_more_is_met(
+    share_target, county, other_county, stored_results
+):
     stored_results[(county.pk, 2024)] = make_report(quality_2017__verdict=PASSING)
     stored_results[(other_county.pk, 2024)] = make_report(quality_2017__verdict=PASSING)
     assert _judged(share_target).status == TargetStatus.MET

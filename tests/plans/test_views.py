@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from plans import services
 from plans.models import Plan, Project
 from tests.factories import SchoolFactory
 
@@ -188,6 +189,7 @@ def test_city_target_on_a_clerks_plan_page_shows_only_its_own_countys_figure(
 
     stored_results[(county.pk, 2024)] = make_report(urban_rural_degree_ratio__ratio=1.02)
     stored_results[(other_county.pk, 2024)] = make_report(urban_rural_degree_ratio__ratio=1.3)
+    services.targets_judge()
     client.force_login(clerk)
     page = client.get(reverse("plans:plan_detail", args=[linyi.pk])).content.decode()
     assert "兰山区：1.02" in page
@@ -201,6 +203,7 @@ def test_api_reports_target_status_from_stored_results(
 
     stored_results[(county.pk, 2024)] = make_report(urban_rural_degree_ratio__ratio=1.04)
     stored_results[(other_county.pk, 2024)] = make_report(urban_rural_degree_ratio__ratio=1.01)
+    services.targets_judge()
     client.force_login(official)
     plan = client.get(f"/api/v1/plans/{linyi.pk}/").json()
     statuses = {t["indicator_code"]: t["status"] for t in plan["targets"]}
