@@ -19,7 +19,7 @@ from core.models import Region
 from core.scoping import visible_counties, visible_regions
 
 from . import judging, results
-from .models import Plan, Project, ProjectStatus, Target, TargetStatus
+from .models import Evidence, Plan, ProgressReport, Project, ProjectStatus, Target, TargetStatus
 
 
 def _ancestor_codes(region: Region | None) -> list[str]:
@@ -62,6 +62,18 @@ def project_list(*, user) -> QuerySet[Project]:
 
 def project_get(*, user, pk: int) -> Project:
     return get_object_or_404(project_list(user=user), pk=pk)
+
+
+def project_reports(project: Project) -> list[ProgressReport]:
+    """The project's progress reports, newest first, each with its files (two queries)."""
+    return list(project.reports.select_related("created_by").prefetch_related("files"))
+
+
+def evidence_get(*, user, pk: int) -> Evidence:
+    """An evidence file of a project the user sees; any other → 404."""
+    return get_object_or_404(
+        Evidence.objects.select_related("report__project"), pk=pk, report__project__in=project_list(user=user)
+    )
 
 
 def target_list(*, user) -> QuerySet[Target]:

@@ -6,16 +6,21 @@ Thin: reads through plans.selectors, writes through plans.services, everything s
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from core import charts
+from core.forms import apply_validation_error
 from core.scoping import visible_counties
 from schools.models import School
 
+from . import evidence as evidence_files
 from . import judging, results, selectors, services
 from .filters import PlanFilter
-from .forms import ProjectForm
+from .forms import ProgressReportForm, ProjectForm
 from .models import Comparator
 
 
@@ -91,10 +96,13 @@ def _trajectory_chart(evaluation, user) -> dict | None:
     )
 
 
-@login_required
-def project_detail(request, pk: int):
-    project = selectors.project_get(user=request.user, pk=pk)
+def _project_page(request, project, report_form=None, status: int = 200):
     project.overdue = selectors.is_overdue(project)
+    editable = services.can_edit_project(request.user, county_id=project.county_id)
+    if editable and report_form is None:
+        report_form = ProgressReportForm(
+            initial={"date": timezone.localdate(), "status": project.status, "progress": project.progress}
+        )
     return render(
         request,
         "plans/project_detail.html",
@@ -103,9 +111,55 @@ def project_detail(request, pk: int):
             "indicator_label": results.indicator_label(project.indicator_code)
             if project.indicator_code
             else "",
-            "editable": services.can_edit_project(request.user, county_id=project.county_id),
+            "editable": editable,
+            "reports": selectors.project_reports(project),
+            "report_form": report_form if editable else None,
         },
+        status=status,
     )
+
+
+@login_required
+def project_detail(request, pk: int):
+    return _project_page(request, selectors.project_get(user=request.user, pk=pk))
+
+
+@login_required
+@require_POST
+def report_create(request, pk: int):
+    """A progress report with its evidence files, on the project page; errors are shown there."""
+    project = selectors.project_get(user=request.user, pk=pk)
+    if not services.can_edit_project(request.user, county_id=project.county_id):
+        raise PermissionDenied
+    form = ProgressReportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.report_create(
+                user=request.user,
+                project=project,
+                files=form.cleaned_data["files"],
+                **{k: form.cleaned_data[k] for k in ("date", "text", "status", "progress")},
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("已提交进展报告"))
+            return redirect("plans:project_detail", pk=project.pk)
+    return _project_page(request, project, report_form=form, status=400)
+
+
+@login_required
+def evidence_download(request, pk: int):
+    """An evidence file, only to users who see its project (another county's → 404), as an attachment."""
+    item = selectors.evidence_get(user=request.user, pk=pk)
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=evidence_files.CONTENT_TYPES.get(item.kind, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _prefill(request) -> tuple[dict, object]:
