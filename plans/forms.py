@@ -68,6 +68,8 @@ class ProjectForm(forms.ModelForm):
         fields = ["plan", *EDITABLE_FIELDS]
         widgets = {
             "deadline": DateInput(),
+            "indicator_code": forms.HiddenInput(),  # a code, never shown: the page names the indicator
+            "result_year": forms.HiddenInput(),
             "content_standard": forms.Textarea(attrs={"rows": 3}),
             "evidence_note": forms.Textarea(attrs={"rows": 3}),
             "shortfall": forms.Textarea(attrs={"rows": 4}),

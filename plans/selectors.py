@@ -19,7 +19,7 @@ from core.models import Region
 from core.scoping import visible_counties, visible_regions
 
 from . import judging, results
-from .models import Evidence, Plan, ProgressReport, Project, ProjectStatus, Target, TargetStatus
+from .models import Evidence, Plan, PlanStatus, ProgressReport, Project, ProjectStatus, Target, TargetStatus
 
 
 def _ancestor_codes(region: Region | None) -> list[str]:
@@ -49,6 +49,17 @@ def plan_list(*, user) -> QuerySet[Plan]:
 
 def plan_get(*, user, pk: int) -> Plan:
     return get_object_or_404(plan_list(user=user), pk=pk)
+
+
+def plan_for_county(*, user, county: Region) -> Plan | None:
+    """The plan a county's new project most likely belongs to: one in force of the county itself, else of its city,
+    else of its province (the newest first), among the plans the user sees."""
+    plans = plan_list(user=user).filter(status=PlanStatus.IN_FORCE)
+    for code in _ancestor_codes(county):
+        plan = plans.filter(region_code=code).order_by("-year", "pk").first()
+        if plan is not None:
+            return plan
+    return None
 
 
 def project_list(*, user) -> QuerySet[Project]:

@@ -194,7 +194,9 @@ def project_create(request, plan_pk: int | None = None):
     plan = selectors.plan_get(user=request.user, pk=plan_pk) if plan_pk else None
     if plan is None and request.GET.get("plan", "").isdigit():
         plan = selectors.plan_get(user=request.user, pk=int(request.GET["plan"]))
-    initial, _county = _prefill(request)
+    initial, county = _prefill(request)
+    if plan is None and county is not None:
+        plan = selectors.plan_for_county(user=request.user, county=county)
     if request.method == "POST":
         form = ProjectForm(request.POST, user=request.user, plan=plan)
         if form.is_valid():
@@ -209,7 +211,18 @@ def project_create(request, plan_pk: int | None = None):
                 return redirect("plans:project_detail", pk=project.pk)
     else:
         form = ProjectForm(initial=initial, user=request.user, plan=plan)
-    return render(request, "plans/project_form.html", {"form": form, "plan": plan, "project": None})
+    code = initial.get("indicator_code") or ""
+    return render(
+        request,
+        "plans/project_form.html",
+        {
+            "form": form,
+            "plan": plan,
+            "project": None,
+            "indicator_label": results.indicator_label(code) if code else "",
+            "county": county,
+        },
+    )
 
 
 @login_required
