@@ -295,3 +295,20 @@ class Evidence(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class DigestSent(models.Model):
+    """The last alert digest mailed to a user: at most one a day, and none when nothing changed since."""
+
+    user = models.OneToOneField(
+        "accounts.User", verbose_name=_("用户"), on_delete=models.CASCADE, related_name="plan_digest"
+    )
+    sent_on = models.DateField(_("发送日期"))
+    fingerprint = models.CharField(_("内容摘要"), max_length=64)
+
+    class Meta:
+        verbose_name = _("提醒邮件记录")
+        verbose_name_plural = _("提醒邮件记录")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.sent_on}"

@@ -17,3 +17,13 @@ def judge_target_ids(target_ids: list[int]) -> int:
     from .models import Target
 
     return services.targets_judge(Target.objects.filter(pk__in=target_ids))
+
+
+@shared_task(name="plans.tasks.daily_digest", acks_late=True, soft_time_limit=20 * 60, time_limit=25 * 60)
+def daily_digest() -> int:
+    """Scheduled daily (CELERY_BEAT_SCHEDULE): judge every target again (a deadline may have passed), then mail
+    each clerk and official its digest when something changed."""
+    from . import digest
+
+    services.targets_judge()
+    return digest.send_digests()

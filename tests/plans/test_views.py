@@ -255,7 +255,10 @@ def test_project_from_a_failing_indicator_takes_the_plan_of_the_countys_city_and
 
     stored_results[(county.pk, 2024)] = make_report(urban_rural_degree_ratio__ratio=1.0812345)
     client.force_login(clerk)
-    url = reverse("plans:project_create") + f"?county={county.code}&indicator=urban_rural_degree_ratio&year=2024"
+    url = (
+        reverse("plans:project_create")
+        + f"?county={county.code}&indicator=urban_rural_degree_ratio&year=2024"
+    )
     page = client.get(url).content.decode()
     assert f'<option value="{linyi.pk}" selected>' in page
     assert "1.081" in page and "1.0812345" not in page
