@@ -294,6 +294,24 @@ def projects_by_indicator(*, user, county: Region) -> dict[str, list[Project]]:
     return dict(out)
 
 
+def project_rollup(projects: Iterable[Project], today: datetime.date | None = None) -> list[dict]:
+    """Per county (and one row for the plan-wide projects): counts by status, overdue, budget; then the total."""
+    today = today or timezone.localdate()
+    rows: dict[str, dict] = {}
+    total = {"name": _("合计"), "count": 0, "overdue": 0, "budget": 0, **{s.value: 0 for s in ProjectStatus}}
+    for project in projects:
+        name = project.county.name if project.county_id else _("全域（未指定区县）")
+        row = rows.setdefault(
+            name, {"name": name, "count": 0, "overdue": 0, "budget": 0, **{s.value: 0 for s in ProjectStatus}}
+        )
+        for target in (row, total):
+            target["count"] += 1
+            target[project.status] += 1
+            target["overdue"] += int(is_overdue(project, today))
+            target["budget"] += project.budget or 0
+    return [*sorted(rows.values(), key=lambda r: str(r["name"])), total] if rows else []
+
+
 def box_budget(box) -> dict:
     """A programme box's declared total beside the sum of its projects' budgets, without correcting either."""
     items = [p.budget for p in box.projects.all() if p.budget is not None]

@@ -66,6 +66,9 @@ def plan_detail(request, pk: int):
             "evaluations": evaluations,
             "can_create": services.can_create_project(request.user),
             "method": judging.METHOD_TEXT,
+            "rollup": selectors.project_rollup(projects)
+            if request.user.is_admin or not request.user.is_clerk
+            else [],
         },
     )
 
