@@ -188,6 +188,8 @@ SPECTACULAR_SETTINGS = {
         "TeacherStageEnum": "schools.choices.Stage",
         "ClassStageEnum": "schools.choices.ClassStage",
         "VerdictEnum": "indicators.serializers.VERDICTS",
+        "ProjectStatusEnum": "plans.models.ProjectStatus",
+        "TargetStatusEnum": "plans.models.TargetStatus",
     },
 }
 
