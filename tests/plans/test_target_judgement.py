@@ -182,3 +182,12 @@ def test_the_same_target_shows_the_same_stored_status_to_every_persona(
     assert '<span class="st st-off_track">偏离目标</span><br>' in row
     assert "urban_rural_degree_ratio" not in page and "share_counties_quality_2017" not in page
     assert "000_43c564b021f7f97f" not in page
+
+
+def test_the_judge_targets_command_judges_every_target(ratio_target, county, stored_results):
+    from django.core.management import call_command
+
+    stored_results[(county.pk, 2024)] = make_report(urban_rural_degree_ratio__ratio=1.04)
+    call_command("judge_targets", stdout=open("/dev/null", "w"))
+    assert not Target.objects.filter(judged_at__isnull=True).exists()
+    assert Target.objects.get(pk=ratio_target.pk).status == TargetStatus.MET
