@@ -188,6 +188,8 @@ SPECTACULAR_SETTINGS = {
         "TeacherStageEnum": "schools.choices.Stage",
         "ClassStageEnum": "schools.choices.ClassStage",
         "VerdictEnum": "indicators.serializers.VERDICTS",
+        "ProjectStatusEnum": "plans.models.ProjectStatus",
+        "TargetStatusEnum": "plans.models.TargetStatus",
     },
 }
 
@@ -225,6 +227,11 @@ RECOMPUTE_RUN_MAX_RESUMES = int(os.environ.get("RECOMPUTE_RUN_MAX_RESUMES", "2")
 CELERY_BEAT_SCHEDULE = {
     "nightly-full-recompute": {
         "task": "indicators.tasks.recompute_all",
+        "schedule": 60 * 60 * 24,
+        "options": {"expires": 60 * 60 * 6},
+    },
+    "daily-plan-digest": {
+        "task": "plans.tasks.daily_digest",
         "schedule": 60 * 60 * 24,
         "options": {"expires": 60 * 60 * 6},
     },
@@ -332,4 +339,17 @@ IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", str(
 IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("IMPORT_MAX_COMPRESSION_RATIO", "200"))
 # A province's teacher roster is ~600 000 rows: one sheet never needs more than a million.
 IMPORT_MAX_ROWS_PER_SHEET = int(os.environ.get("IMPORT_MAX_ROWS_PER_SHEET", "1000000"))
+# Mail (the plans' daily digest): the console in development, SMTP when EMAIL_HOST is set.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "junheng@localhost")
 EVIDENCE_MAX_FILE_BYTES = int(os.environ.get("EVIDENCE_MAX_FILE_BYTES", str(20 * 1024 * 1024)))
