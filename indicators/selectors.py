@@ -7,14 +7,18 @@ county ids through `core.scoping` first.
 from __future__ import annotations
 
 from collections.abc import Iterable
+import json
 from typing import Any
 
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.core.cache import cache
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from schools.models import School, SchoolYear
+from core.models import Region
+from schools.models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
+from teachers.models import Teacher
 
-from . import rules
+from . import rules, runs
 from .inputs import current_rule_set
 from .models import CountyResult, IndicatorResult, RecomputeRun, RegionRollup, RuleSet, UnitResult
 from .report.model import Report, RuleSetRef, Stamp, read_achievement, worst_rate_vs_urban_quality
@@ -288,7 +292,12 @@ def school_results(school_id: int, county_id: int) -> dict[str, Any] | None:
         )
     )
     if not units:
-        return {"year": result.year, "computed_at": timezone.localtime(result.computed_at), "stages": []}
+        return {
+            "year": result.year,
+            "computed_at": timezone.localtime(result.computed_at),
+            "rule_set": {"code": result.rule_set.code, "version": result.rule_set.version},
+            "stages": [],
+        }
     thresholds = {
         (row["stage"], row["code"]): row["threshold"]
         for row in IndicatorResult.objects.filter(result=result, standard=rules.QUALITY_2017).values(
@@ -324,7 +333,68 @@ def school_results(school_id: int, county_id: int) -> dict[str, Any] | None:
     return {
         "year": result.year,
         "computed_at": timezone.localtime(result.computed_at),
+        "rule_set": {"code": result.rule_set.code, "version": result.rule_set.version},
         "min_met": params.get("school_min_met"),
         "floor_percent": round(floor * 100),
         "stages": stages,
     }
+
+
+# ---------------------------------------------------------------- freshness of a stored result
+
+
+def rule_set_params(code: str, version: int) -> dict[str, Any]:
+    """The params of one version of a rule set as the engine read them (a "how computed" names its settings)."""
+    row = RuleSet.objects.filter(code=code, version=version).values_list("params", flat=True).first()
+    return rules.effective_params(code, row or {})
+
+
+def freshness(county_id: int, year: int, computed_at) -> dict[str, Any]:
+    """Whether a county-year's stored result still reflects its inputs: a recompute running for the county (with
+    its progress), one queued after a data change (waiting out the debounce), or inputs saved after the result
+    was computed and no recompute under way. One query whatever the size of the county (and a cache read)."""
+    running = RecomputeRun.objects.filter(
+        status=RecomputeRun.Status.RUNNING, counties__has_key=str(county_id)
+    ).order_by("-started_at", "-pk")
+    in_county = {"school__county_id": county_id, "year": year, "updated_at__gt": computed_at}
+    row = (
+        Region.objects.filter(pk=county_id)
+        .annotate(
+            changed=Exists(School.objects.filter(county_id=county_id, updated_at__gt=computed_at))
+            | Exists(SchoolYear.objects.filter(**in_county))
+            | Exists(SchoolClass.objects.filter(**in_county))
+            | Exists(Teacher.objects.filter(**in_county))
+            | Exists(Funding.objects.filter(**in_county))
+            | Exists(Achievement.objects.filter(**in_county))
+            | Exists(CountyYear.objects.filter(county_id=county_id, year=year, updated_at__gt=computed_at))
+            | Exists(Monitoring.objects.filter(county_id=county_id, year=year, updated_at__gt=computed_at)),
+            run_id=Subquery(running.values("pk")[:1]),
+            run_counties=Subquery(running.values("counties")[:1]),
+        )
+        .values("changed", "run_id", "run_counties")
+        .first()
+    ) or {"changed": False, "run_id": None, "run_counties": None}
+    progress = None
+    if row["run_id"] is not None:
+        entries = row["run_counties"]
+        if isinstance(entries, str):  # a JSON subquery comes back as text on some backends
+            entries = json.loads(entries)
+        entries = entries or {}
+        finished = sum(1 for e in entries.values() if (e or {}).get("status") not in (None, "", "queued"))
+        progress = {
+            "run_id": row["run_id"],
+            "finished": finished,
+            "total": len(entries),
+            "percent": round(100 * finished / len(entries)) if entries else None,
+        }
+    queued = any(cache.get(runs._debounce_key(county_id, y)) for y in (year, None))
+    changed = bool(row["changed"])
+    if progress is not None:
+        state = "running"
+    elif queued:
+        state = "queued"
+    elif changed:
+        state = "stale"
+    else:
+        state = "fresh"
+    return {"state": state, "progress": progress, "inputs_changed": changed}
