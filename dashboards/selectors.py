@@ -1,6 +1,5 @@
 """Reads that span the registry for the dashboards' pages."""
 
-
 from django.db.models import Count, Max, Q, Sum
 from django.utils import timezone
 

@@ -65,7 +65,9 @@ def school_detail(request, code):
         fresh = words.freshness_of(
             results["computed_at"], words.rule_set_words(rule_set["code"], rule_set["version"]), state
         )
-    roster_year = results["year"] if results and results["year"] in rosters else (years[0]["year"] if years else None)
+    roster_year = (
+        results["year"] if results and results["year"] in rosters else (years[0]["year"] if years else None)
+    )
     return render(
         request,
         "schools/school_detail.html",

@@ -61,7 +61,10 @@ def county_dashboard(request, code: str):
         block = report.quality_2017.stages[stage.key]
         thresholds = {code: f.threshold for code, f in block.indicators.items()}
         bars = charts.indicator_bars(stage, thresholds)
-        cards = [{"row": row, "chart": bars.get(row.code), "unit": words.unit_of(row.code)} for row in stage.indicators]
+        cards = [
+            {"row": row, "chart": bars.get(row.code), "unit": words.unit_of(row.code)}
+            for row in stage.indicators
+        ]
         stages.append({"view": stage, "cards": cards})
     context.update(
         {

@@ -6,8 +6,8 @@ county ids through `core.scoping` first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.cache import cache

@@ -89,7 +89,9 @@ def freshness(view_or_report: ReportView | Report, state: Mapping[str, Any] | No
     return freshness_of(at, rule_set, state)
 
 
-def freshness_of(at: datetime.datetime | str | None, rule_set: str, state: Mapping[str, Any] | None) -> Freshness:
+def freshness_of(
+    at: datetime.datetime | str | None, rule_set: str, state: Mapping[str, Any] | None
+) -> Freshness:
     stamp = str(WORDS["stamp"] % {"at": _local(at), "rule_set": rule_set or NONE})
     state = state or {"state": "fresh"}
     word = state.get("state", "fresh")
@@ -229,7 +231,9 @@ def school_history(history: Mapping[str, Any], school_code: str) -> list[StageHi
                 limit = thresholds.get((u["result__year"], stage, code))
                 met = None if value is None or limit is None else value >= limit - 1e-9
                 points.append(YearValue(u["result__year"], value, judged(value, 2, limit, ">="), met))
-            ranked = _rank((latest["values"] or {}).get(code), [(p["values"] or {}).get(code) for p in stage_peers])
+            ranked = _rank(
+                (latest["values"] or {}).get(code), [(p["values"] or {}).get(code) for p in stage_peers]
+            )
             indicators.append(
                 IndicatorHistory(
                     code=code,

@@ -11,11 +11,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..engine.data import stage_share
 from ..report.model import Report
 from . import items as item_text
 from . import labels as L
 from .numbers import NONE, fixed, judged, plain, up, whole
-from ..engine.data import stage_share
 from .views import indicator_label, rule_set_text, status
 
 
@@ -112,8 +112,15 @@ STUDENT_FIELDS = {"primary": "primary_students", "junior": "junior_students", "s
 
 
 def _school_inputs(
-    report: Report, stage: str, code: str, school_code: str, name: str, value: Any, students: Any,
-    params: Mapping[str, Any], facts: Mapping[str, Any] | None,
+    report: Report,
+    stage: str,
+    code: str,
+    school_code: str,
+    name: str,
+    value: Any,
+    students: Any,
+    params: Mapping[str, Any],
+    facts: Mapping[str, Any] | None,
 ) -> list[Line]:
     """A school value's inputs: the stage's pupils, the reported facts it divides (with the sheet, school and year
     they come from), a one-through school's split weights and share, or the teachers counted from the roster."""
@@ -122,7 +129,8 @@ def _school_inputs(
     lines = [Line(_e("stage_students"), plain(students), where)]
     if code in PER_HUNDRED_TEACHERS and value is not None and students:
         roster = str(
-            L.EXPLAIN["source_sheet"] % {"sheet": L.EXPLAIN["sheet_teachers"], "school": name, "year": report.year}
+            L.EXPLAIN["source_sheet"]
+            % {"sheet": L.EXPLAIN["sheet_teachers"], "school": name, "year": report.year}
         )
         lines.append(Line(_e("teachers_counted"), whole(value * students / 100), roster))
     if not facts:

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from indicators import runs
 from indicators.models import RecomputeRun
-from schools.models import SchoolYear
+from schools.models import School, SchoolYear
 from tests.factories import SchoolClassFactory, SchoolFactory, SchoolYearFactory, TeacherFactory
 from tests.indicators.scenes import primary_school
 
@@ -21,7 +21,9 @@ YEAR = 2024
 
 def one_through_school(county, code, year=YEAR):
     """A nine-year school: 300 primary and 200 junior pupils sharing one building (its facts are split)."""
-    school = SchoolFactory(county=county, code=code, kind="nine_year", urban_rural_code="220", name="九年一贯制学校")
+    school = SchoolFactory(
+        county=county, code=code, kind="nine_year", urban_rural_code="220", name="九年一贯制学校"
+    )
     SchoolYearFactory(
         school=school,
         year=year,
@@ -90,9 +92,19 @@ def test_another_countys_clerk_gets_404_on_every_page(client, computed, county, 
     assert get(client, other_clerk, PAGES[which](county)).status_code == 404
 
 
-def test_an_unknown_figure_or_a_county_without_results_has_no_explanation(client, computed, county, other_county, admin_user):
-    assert get(client, admin_user, f"/counties/{county.code}/explain/quality_2017.primary.Q99.cv/").status_code == 404
-    assert get(client, admin_user, f"/counties/{other_county.code}/explain/quality_2017.primary.Q4.cv/").status_code == 404
+def test_an_unknown_figure_or_a_county_without_results_has_no_explanation(
+    client, computed, county, other_county, admin_user
+):
+    assert (
+        get(client, admin_user, f"/counties/{county.code}/explain/quality_2017.primary.Q99.cv/").status_code
+        == 404
+    )
+    assert (
+        get(
+            client, admin_user, f"/counties/{other_county.code}/explain/quality_2017.primary.Q4.cv/"
+        ).status_code
+        == 404
+    )
 
 
 def test_the_home_page_takes_a_clerk_to_the_county_dashboard_and_an_official_to_the_overview(
@@ -103,7 +115,9 @@ def test_the_home_page_takes_a_clerk_to_the_county_dashboard_and_an_official_to_
     assert get(client, admin_user, "/").status_code == 200  # no region of their own: the home page
 
 
-def test_the_first_screen_gives_the_verdict_in_four_parts_and_the_headline_figures(client, computed, county, official):
+def test_the_first_screen_gives_the_verdict_in_four_parts_and_the_headline_figures(
+    client, computed, county, official
+):
     page = get(client, official, f"/counties/{county.code}/").content.decode()
     for part in ("资源配置", "政府保障程度", "教育质量", "社会认可度"):
         assert part in page
@@ -114,23 +128,32 @@ def test_the_first_screen_gives_the_verdict_in_four_parts_and_the_headline_figur
     assert 'class="chart chart-histogram"' in page and 'class="chart chart-line_target"' in page
     # the school table links each school to its page and each value to how it was computed
     assert f'href="/schools/{county.code}9001/"' in page
-    assert f"/counties/{county.code}/explain/quality_2017.junior.schools.{county.code}9001.Q4/?year={YEAR}" in page
+    assert (
+        f"/counties/{county.code}/explain/quality_2017.junior.schools.{county.code}9001.Q4/?year={YEAR}"
+        in page
+    )
 
 
-def test_the_dashboard_says_when_and_under_which_rule_version_its_figures_were_computed(client, computed, county, clerk):
+def test_the_dashboard_says_when_and_under_which_rule_version_its_figures_were_computed(
+    client, computed, county, clerk
+):
     page = get(client, clerk, f"/counties/{county.code}/").content.decode()
     assert re.search(r"计算于 \d{4}-\d\d-\d\d \d\d:\d\d（规则版本 县域义务教育优质均衡（2017） v\d+）", page)
     assert "立即重新计算" in page  # the county's clerk may recompute
     assert f'action="/indicators/counties/{county.code}/recompute/"' in page
 
 
-def test_the_official_above_sees_the_stamp_but_no_recompute_button(client, computed, county, official, admin_user):
+def test_the_official_above_sees_the_stamp_but_no_recompute_button(
+    client, computed, county, official, admin_user
+):
     assert "立即重新计算" not in get(client, official, f"/counties/{county.code}/").content.decode()
     assert "立即重新计算" in get(client, admin_user, f"/counties/{county.code}/").content.decode()
 
 
 def test_inputs_saved_after_the_computation_are_noticed(client, computed, county, clerk):
-    SchoolYear.objects.filter(school__county=county).update(updated_at=timezone.now() + datetime.timedelta(minutes=1))
+    SchoolYear.objects.filter(school__county=county).update(
+        updated_at=timezone.now() + datetime.timedelta(minutes=1)
+    )
     page = get(client, clerk, f"/counties/{county.code}/").content.decode()
     assert "计算之后数据又有修改" in page
 
@@ -144,7 +167,9 @@ def test_a_queued_recompute_after_a_data_change_is_noticed(client, computed, cou
     assert "数据已更新，正在重新计算" in page
 
 
-def test_a_running_recompute_shows_its_progress_and_links_to_it(client, computed, county, other_county, clerk):
+def test_a_running_recompute_shows_its_progress_and_links_to_it(
+    client, computed, county, other_county, clerk
+):
     run = RecomputeRun.objects.create(
         status=RecomputeRun.Status.RUNNING,
         counties={str(county.pk): {"status": "done"}, str(other_county.pk): {"status": "queued"}},
@@ -154,7 +179,9 @@ def test_a_running_recompute_shows_its_progress_and_links_to_it(client, computed
     assert f'data-progress-url="/indicators/runs/{run.pk}/progress/"' in page
 
 
-def test_a_one_through_schools_value_explains_its_inputs_their_sources_and_the_split(client, computed, county, official):
+def test_a_one_through_schools_value_explains_its_inputs_their_sources_and_the_split(
+    client, computed, county, official
+):
     url = f"/counties/{county.code}/explain/quality_2017.junior.schools.{county.code}9001.Q4/?year={YEAR}"
     page = get(client, official, url).content.decode()
     assert "教学及辅助用房面积（m²）" in page and "2,600" in page
@@ -172,7 +199,14 @@ def test_the_drawer_gets_the_explanation_without_the_page_around_it(client, comp
     assert "<html" not in body and "差异系数 = 标准差 ÷ 均值" in body and "加权标准差" in body
 
 
-INTERNAL_KEYS = ("failing_schools", "over_limit：", "teacher_pay", "civil_servant_pay", "urban_nearby", "quality_2017.")
+INTERNAL_KEYS = (
+    "failing_schools",
+    "over_limit：",
+    "teacher_pay",
+    "civil_servant_pay",
+    "urban_nearby",
+    "quality_2017.",
+)
 
 
 def test_no_internal_key_reaches_a_page(client, computed, county, official):
@@ -183,7 +217,9 @@ def test_no_internal_key_reaches_a_page(client, computed, county, official):
             assert key not in text, (make(county), key)
 
 
-def test_the_school_page_shows_its_history_classes_teachers_shortfalls_and_rank(client, computed, county, clerk):
+def test_the_school_page_shows_its_history_classes_teachers_shortfalls_and_rank(
+    client, computed, county, clerk
+):
     page = get(client, clerk, f"/schools/{county.code}9001/").content.decode()
     assert 'class="chart chart-small_multiples"' in page
     assert "班级与教师" in page and "全县排名" in page
@@ -194,10 +230,23 @@ def test_the_school_page_shows_its_history_classes_teachers_shortfalls_and_rank(
 def test_english_pages_carry_no_chinese_verdict_stage_or_indicator_name(client, computed, county, official):
     client.force_login(official)
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    names = sorted(School.objects.values_list("name", flat=True), key=len, reverse=True)
     for make in PAGES:
-        page = client.get(make(county)).content.decode()
-        for word in ("未达标", "达标", "数据不全", "小学", "初中", "差异系数", "计算于", "规则版本", "人/百名学生"):
-            text = re.sub(r"<[^>]+>", " ", page)
+        text = re.sub(r"<[^>]+>", " ", client.get(make(county)).content.decode())
+        for name in names:  # names of schools and counties are data, not words of the portal
+            text = text.replace(name, "")
+        text = text.replace(county.name, "")
+        for word in (
+            "未达标",
+            "达标",
+            "数据不全",
+            "小学",
+            "初中",
+            "差异系数",
+            "计算于",
+            "规则版本",
+            "人/百名学生",
+        ):
             assert word not in text, (make(county), word)
 
 
@@ -209,7 +258,9 @@ def _queries(client, url):
 
 
 @pytest.mark.parametrize("which", range(len(PAGES)))
-def test_each_page_takes_at_most_15_queries_on_a_small_and_a_large_county(client, county, other_county, clerk, which):
+def test_each_page_takes_at_most_15_queries_on_a_small_and_a_large_county(
+    client, county, other_county, clerk, which
+):
     computed_county(county, schools=2)
     computed_county(other_county, schools=30, teachers=3)
     large_clerk = type(clerk).objects.create(username="large-clerk", role="clerk", region=other_county)
