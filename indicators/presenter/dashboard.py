@@ -11,12 +11,13 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ..report.model import Report
 from . import labels as L
 from .numbers import NONE, fixed, judged, plain
-from .views import Mark, ReportView, indicator_label, mark
+from .views import Mark, ReportView, computed_at, indicator_label, mark, rule_set_text
 
 # the natural unit of each 2017 resource indicator's value (the chart's axis, the card's mean)
 INDICATOR_UNITS = {
@@ -65,8 +66,6 @@ class Freshness:
 
 def _local(at: datetime.datetime | str | None) -> str:
     if isinstance(at, datetime.datetime):
-        from django.utils import timezone
-
         if timezone.is_aware(at):
             at = timezone.localtime(at)
         return at.strftime("%Y-%m-%d %H:%M")
@@ -81,8 +80,6 @@ def rule_set_words(code: str, version: int | None) -> str:
 def freshness(view_or_report: ReportView | Report, state: Mapping[str, Any] | None) -> Freshness:
     """state: indicators.selectors.freshness(...) (None: not known)."""
     if isinstance(view_or_report, Report):
-        from .views import computed_at, rule_set_text
-
         at, rule_set = computed_at(view_or_report), rule_set_text(view_or_report)
     else:
         at, rule_set = view_or_report.computed_at, view_or_report.rule_set
@@ -145,7 +142,8 @@ def achievement_rows(report: Report, view: ReportView) -> list[AchievementRow]:
         found = official.get((a.stage, a.subject))
         rates = [s.rate.value for s in a.schools if s.rate.value is not None]
         worst = max(rates) if rates else None
-        limit = float(a.limit) if a.limit not in ("", NONE) else 0.15
+        stored = report.achievement[a.stage][a.subject].limit
+        limit = stored if stored is not None else 0.15
         rows.append(
             AchievementRow(
                 stage_label=a.stage_label,
