@@ -22,7 +22,7 @@ from schools import selectors as school_selectors
 from schools.forms import YearPickForm
 
 from . import charts, selectors
-from .views_county import explain_base, freshness
+from .views_county import explain_base
 
 
 def _own_dashboard(user) -> str | None:
@@ -142,7 +142,8 @@ def county_report(request, code: str):
         "year": year,
         "report": report,
         "tab": "report",
-        "freshness": freshness(report, county.pk),
+        # the stamp; a recompute under way is the pending note of the page itself
+        "freshness": words.freshness(report, None) if report is not None and report.stamp else None,
         "view": presenter.present(report, indicator_selectors.school_names(county.pk)) if report else None,
         "alerts": _alerts(request.user, county=county),
         "can_create": plan_services.can_create_project(request.user),

@@ -10,7 +10,6 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from django.core.cache import cache
 from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -18,7 +17,7 @@ from core.models import Region
 from schools.models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
 from teachers.models import Teacher
 
-from . import rules, runs
+from . import rules
 from .inputs import current_rule_set
 from .models import CountyResult, IndicatorResult, RecomputeRun, RegionRollup, RuleSet, UnitResult
 from .report.model import Report, RuleSetRef, Stamp, read_achievement, worst_rate_vs_urban_quality
@@ -340,6 +339,19 @@ def school_results(school_id: int, county_id: int) -> dict[str, Any] | None:
     }
 
 
+def recompute_pending(county_id: int) -> RecomputeRun | None:
+    """The run that is to recompute this county (queued, possibly waiting for the broker, or running), if any:
+    pages say the figures shown are about to change."""
+    return (
+        RecomputeRun.objects.filter(
+            status__in=[RecomputeRun.Status.QUEUED, RecomputeRun.Status.RUNNING],
+            counties__has_key=str(county_id),
+        )
+        .order_by("pk")
+        .first()
+    )
+
+
 # ---------------------------------------------------------------- freshness of a stored result
 
 
@@ -350,12 +362,13 @@ def rule_set_params(code: str, version: int) -> dict[str, Any]:
 
 
 def freshness(county_id: int, year: int, computed_at) -> dict[str, Any]:
-    """Whether a county-year's stored result still reflects its inputs: a recompute running for the county (with
-    its progress), one queued after a data change (waiting out the debounce), or inputs saved after the result
-    was computed and no recompute under way. One query whatever the size of the county (and a cache read)."""
-    running = RecomputeRun.objects.filter(
-        status=RecomputeRun.Status.RUNNING, counties__has_key=str(county_id)
-    ).order_by("-started_at", "-pk")
+    """Whether a county-year's stored result still reflects its inputs: the run that is to recompute the county
+    (queued after a data change, or running, with its progress: see recompute_pending), or inputs saved after
+    the result was computed and no recompute under way (a run that failed). One query whatever the size of the
+    county."""
+    pending = RecomputeRun.objects.filter(
+        status__in=[RecomputeRun.Status.QUEUED, RecomputeRun.Status.RUNNING], counties__has_key=str(county_id)
+    ).order_by("pk")
     in_county = {"school__county_id": county_id, "year": year, "updated_at__gt": computed_at}
     row = (
         Region.objects.filter(pk=county_id)
@@ -368,12 +381,13 @@ def freshness(county_id: int, year: int, computed_at) -> dict[str, Any]:
             | Exists(Achievement.objects.filter(**in_county))
             | Exists(CountyYear.objects.filter(county_id=county_id, year=year, updated_at__gt=computed_at))
             | Exists(Monitoring.objects.filter(county_id=county_id, year=year, updated_at__gt=computed_at)),
-            run_id=Subquery(running.values("pk")[:1]),
-            run_counties=Subquery(running.values("counties")[:1]),
+            run_id=Subquery(pending.values("pk")[:1]),
+            run_status=Subquery(pending.values("status")[:1]),
+            run_counties=Subquery(pending.values("counties")[:1]),
         )
-        .values("changed", "run_id", "run_counties")
+        .values("changed", "run_id", "run_status", "run_counties")
         .first()
-    ) or {"changed": False, "run_id": None, "run_counties": None}
+    ) or {"changed": False, "run_id": None, "run_status": None, "run_counties": None}
     progress = None
     if row["run_id"] is not None:
         entries = row["run_counties"]
@@ -387,11 +401,10 @@ def freshness(county_id: int, year: int, computed_at) -> dict[str, Any]:
             "total": len(entries),
             "percent": round(100 * finished / len(entries)) if entries else None,
         }
-    queued = any(cache.get(runs._debounce_key(county_id, y)) for y in (year, None))
     changed = bool(row["changed"])
-    if progress is not None:
+    if progress is not None and row["run_status"] == RecomputeRun.Status.RUNNING:
         state = "running"
-    elif queued:
+    elif progress is not None:
         state = "queued"
     elif changed:
         state = "stale"

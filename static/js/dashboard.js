@@ -111,7 +111,7 @@
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (run) {
           if (!run) return;
-          if (run.status !== "running") {
+          if (run.status !== "running" && run.status !== "queued") {
             if (text) text.textContent = TEXT.done;
             window.location.reload();
             return;
