@@ -158,7 +158,9 @@ def test_inputs_saved_after_the_computation_are_noticed(client, computed, county
 
 
 def test_a_queued_recompute_after_a_data_change_is_noticed(client, computed, county, clerk):
-    RecomputeRun.objects.create(status=RecomputeRun.Status.QUEUED, counties={str(county.pk): {"status": "queued"}})
+    RecomputeRun.objects.create(
+        status=RecomputeRun.Status.QUEUED, counties={str(county.pk): {"status": "queued"}}
+    )
     page = get(client, clerk, f"/counties/{county.code}/").content.decode()
     assert "数据已更新，正在重新计算（排队中）" in page
 
