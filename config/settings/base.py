@@ -44,12 +44,14 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "simple_history",
     # the portal's apps, bottom layer first (pyproject.toml's import-linter contract enforces the order)
     "core",
     "accounts",
     "schools",
     "teachers",
     "indicators",
+    "audit",
     "plans",
     "workbook",
     "dashboards",
@@ -67,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # the channel (web, API, admin) and the user of every change recorded in the audit trail
+    "audit.middleware.AuditMiddleware",
     "config.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -207,7 +211,14 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60 * 60 * 24,
         "options": {"expires": 60 * 60 * 6},
     },
+    "nightly-audit-retention": {
+        "task": "audit.tasks.purge_expired",
+        "schedule": 60 * 60 * 24,
+        "options": {"expires": 60 * 60 * 6},
+    },
 }
+# Days the audit trail keeps changes and events; at least six months (audit.services.MIN_RETENTION_DAYS).
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "400"))
 # Seconds a data change waits before its county is recomputed, so a burst of edits costs one recompute.
 RECOMPUTE_DEBOUNCE_SECONDS = int(os.environ.get("RECOMPUTE_DEBOUNCE_SECONDS", "30"))
 # The recompute debounce marks queued counties in the cache, so web and worker processes must share it: Redis
