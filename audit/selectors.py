@@ -12,16 +12,19 @@ from decimal import Decimal
 from django.contrib.auth import get_user_model
 from django.db.models import CharField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.fields.files import FieldFile
+from django.utils.translation import gettext_lazy as _
 
 from core.models import Region
-from core.scoping import visible_counties, visible_regions
+from core.scoping import scope, visible_counties, visible_regions
 from schools.models import School
+from teachers.models import Teacher
 
 from .context import Channel
 from .models import AuditEvent
 from .registry import AUDITED, BY_KIND, SCHOOL, SCHOOL_ROW, Audited, tracked_fields
 
 TYPE_LABELS = {"+": "created", "~": "changed", "-": "deleted"}
+TYPE_NAMES = {"created": _("新增"), "changed": _("修改"), "deleted": _("删除")}
 
 
 def visible_county_ids(viewer) -> list[int] | None:
@@ -106,6 +109,10 @@ class Entry:
         return Channel.LABELS.get(self.channel, self.channel)
 
     @property
+    def type_label(self):
+        return TYPE_NAMES[self.type]
+
+    @property
     def rows(self) -> list[tuple]:
         return [(self.labels.get(name, name), old, new) for name, (old, new) in self.changes.items()]
 
@@ -124,7 +131,7 @@ def entries_for(rows) -> list[Entry]:
     """The readable change of each (kind, history_id, …) row, with its diff against the record's previous
     history row, in the given order. Two queries per kind present, plus two for the codes."""
     by_kind: dict[str, list[int]] = {}
-    for kind, history_id, *_ in rows:
+    for kind, history_id, *_rest in rows:
         by_kind.setdefault(kind, []).append(history_id)
     found: dict[tuple[str, int], object] = {}
     previous: dict[tuple[str, int], object] = {}
@@ -148,7 +155,7 @@ def entries_for(rows) -> list[Entry]:
                 previous[(kind, record.history_id)] = prevs.get(record.prev_id)
     codes = _Codes(found.values(), previous.values())
     entries = []
-    for kind, history_id, *_ in rows:
+    for kind, history_id, *_rest in rows:
         record = found.get((kind, history_id))
         if record is not None:
             entries.append(_entry(BY_KIND[kind], record, previous.get((kind, history_id)), codes))
@@ -257,8 +264,9 @@ def county_ids_under(viewer, code: str) -> list[int] | None:
 
 
 def teacher_visible(viewer, pk: int) -> bool:
-    """A teacher record (current or deleted) with a change in the viewer's scope."""
-    return changes(viewer, teacher=pk).exists()
+    """A teacher record in the viewer's scope, or a deleted one with a change there."""
+    teachers = scope(Teacher.objects.filter(pk=pk), viewer, "school__county")
+    return teachers.exists() or changes(viewer, teacher=pk).exists()
 
 
 def batch_visible(viewer, batch: int) -> bool:
