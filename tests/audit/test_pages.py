@@ -137,3 +137,13 @@ def test_the_history_exports_as_xlsx_and_csv(client, scene, clerk):
 
     text = page(client, clerk, "/audit/imports/8/?export=csv").content.decode("utf-8-sig")
     assert "T001 2024,修改,姓名,张三,李四" in text
+
+
+def test_a_clerk_who_chose_english_reads_the_history_in_english(client, scene, clerk):
+    client.force_login(clerk)
+    assert client.post("/i18n/setlang/", {"language": "en", "next": "/"}).status_code == 302
+
+    body = client.get("/audit/imports/8/").content.decode()
+
+    assert "Change history of import batch 8" in body and "Changes (old → new)" in body
+    assert "Export Excel" in body and "变更记录" not in body
