@@ -89,26 +89,33 @@ def _source(audited: Audited, counties: list[int], years: list[int]) -> tuple[st
 
 
 def _record_written(cursor, audited: Audited, source, *, user_id, batch_id, since) -> int:
-    """History rows for the table's rows written since their last record: created ('+', no record yet) or
-    changed ('~'), dated by the row's own updated_at."""
+    """History rows for the table's rows written since their last record: created ('+') or changed ('~'), dated
+    by the row's own updated_at.
+
+    With the import's start known (`context.importing`), only rows updated since then are read, and a row created
+    since then is '+'; without it, every row of the counties and years is compared with its history. The ORDER BY
+    (on a column no index provides) makes PostgreSQL read every source row before inserting the first history row,
+    so the history lookups never scan rows this statement is adding (SQLite does the same by itself)."""
     history = _q(audited.history._meta.db_table)
     where, county_sql, params = source
     columns = [f.column for f in tracked_fields(audited)]
     copied = ", ".join(_q(c) for c in columns)
     selected = ", ".join(f"t.{_q(c)}" for c in columns)
-    since_sql = ""
     if since is not None:
-        since_sql = " AND t.updated_at >= %s"
-        params = [*params, connection.ops.adapt_datetimefield_value(since)]
+        since_value = connection.ops.adapt_datetimefield_value(since)
+        kind_sql, kind_params = "CASE WHEN t.created_at >= %s THEN '+' ELSE '~' END", [since_value]
+        where, params = f"{where} AND t.updated_at >= %s", [*params, since_value]
+    else:
+        kind_sql = f"CASE WHEN EXISTS (SELECT 1 FROM {history} p WHERE p.id = t.id) THEN '~' ELSE '+' END"
+        kind_params = []
     cursor.execute(
         f"INSERT INTO {history} (id, {copied}, history_date, history_type, history_user_id, history_channel, "
         f"history_batch_id, history_county_id) "
-        f"SELECT t.id, {selected}, t.updated_at, "
-        f"CASE WHEN EXISTS (SELECT 1 FROM {history} p WHERE p.id = t.id) THEN '~' ELSE '+' END, "
-        f"%s, %s, %s, {county_sql} "
-        f"FROM {where}{since_sql} "
-        f"AND NOT EXISTS (SELECT 1 FROM {history} h WHERE h.id = t.id AND h.history_date >= t.updated_at)",
-        [user_id, Channel.IMPORT, batch_id, *params],
+        f"SELECT t.id, {selected}, t.updated_at, {kind_sql}, %s, %s, %s, {county_sql} "
+        f"FROM {where} "
+        f"AND NOT EXISTS (SELECT 1 FROM {history} h WHERE h.id = t.id AND h.history_date >= t.updated_at) "
+        f"ORDER BY t.updated_at, t.id",
+        [*kind_params, user_id, Channel.IMPORT, batch_id, *params],
     )
     return cursor.rowcount
 
