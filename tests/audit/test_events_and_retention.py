@@ -27,7 +27,9 @@ def test_a_login_and_a_failed_login_are_recorded(client, clerk):
     assert "password" not in str(AuditEvent.objects.values_list("detail", flat=True))
 
 
-def test_a_role_change_in_the_admin_is_recorded_with_who_and_from_what(client, admin_user, clerk, county, city):
+def test_a_role_change_in_the_admin_is_recorded_with_who_and_from_what(
+    client, admin_user, clerk, county, city
+):
     client.force_login(admin_user)
     AuditEvent.objects.all().delete()
     data = {
