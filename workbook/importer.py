@@ -522,7 +522,7 @@ def import_workbook(
                     user=user, county_ids=result.county_ids, years=result.years, counts=result.counts
                 )
                 for year in result.years or [None]:
-                    request_recompute(result.county_ids, year)
+                    request_recompute(result.county_ids, year, user=user, trigger="import")
     except (_Rejected, pgwrite.Unresolved):
         if not errors:
             errors.add("", None, "", "", "导入时数据库内容发生变化，请重新导入。")
