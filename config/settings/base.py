@@ -44,12 +44,14 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "simple_history",
     # the portal's apps, bottom layer first (pyproject.toml's import-linter contract enforces the order)
     "core",
     "accounts",
     "schools",
     "teachers",
     "indicators",
+    "audit",
     "plans",
     "workbook",
     "dashboards",
@@ -67,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # the channel (web, API, admin) and the user of every change recorded in the audit trail
+    "audit.middleware.AuditMiddleware",
     "config.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -230,6 +234,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60 * 60 * 24,
         "options": {"expires": 60 * 60 * 6},
     },
+    "nightly-audit-retention": {
+        "task": "audit.tasks.purge_expired",
+        "schedule": 60 * 60 * 24,
+        "options": {"expires": 60 * 60 * 6},
+    },
     "daily-plan-digest": {
         "task": "plans.tasks.daily_digest",
         "schedule": 60 * 60 * 24,
@@ -241,6 +250,8 @@ CELERY_BEAT_SCHEDULE = {
         "options": {"expires": RECOMPUTE_SWEEP_SECONDS},
     },
 }
+# Days the audit trail keeps changes and events; at least six months (audit.services.MIN_RETENTION_DAYS).
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "400"))
 # The API throttles count in the cache, so web processes must share it: Redis whenever one is configured
 # (REDIS_URL, else a redis:// broker), process-local memory otherwise. An unreachable cache lets requests through
 # (core.throttling); nothing else depends on it.
