@@ -6,23 +6,40 @@ outside the user's region answers 404.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from core.choices import RegionLevel
 from core.scoping import can_edit_county, editable_counties, visible_counties
 from indicators import presenter
 from indicators import selectors as indicator_selectors
+from indicators.presenter import dashboard as words
 from plans import results
 from plans import selectors as plan_selectors
 from plans import services as plan_services
 from schools import selectors as school_selectors
 from schools.forms import YearPickForm
 
-from . import overview, selectors
+from . import charts, overview, selectors
+from .views_county import explain_base
+
+
+def _own_dashboard(user) -> str | None:
+    """Where a user's home page takes them: a county's people to its dashboard, a city's or province's officials
+    to the overview of their region; administrators and users without a region stay on the home page."""
+    region = getattr(user, "region", None)
+    if region is None:
+        return None
+    if region.level == RegionLevel.COUNTY:
+        return reverse("dashboards:county_dashboard", args=[region.code])
+    return reverse("dashboards:dashboard")
 
 
 @login_required
 def home(request):
+    target = _own_dashboard(request.user)
+    if target is not None and "stay" not in request.GET:
+        return redirect(target)
     return render(
         request,
         "home.html",
@@ -33,28 +50,43 @@ def home(request):
     )
 
 
-def _school_results(school):
-    return presenter.school_panel(indicator_selectors.school_results(school.pk, school.county_id))
-
-
 @login_required
 def school_detail(request, code):
     school = school_selectors.school_get(user=request.user, code=code)
+    years, rosters = selectors.school_years_overview(school=school)
+    stored, history = selectors.school_results(school=school)
+    results = presenter.school_panel(stored)
+    stages = words.school_history(history, school.code)
+    fresh = None
+    if results:
+        rule_set = results["rule_set"]
+        state = indicator_selectors.freshness(school.county_id, results["year"], results["computed_at"])
+        fresh = words.freshness_of(
+            results["computed_at"], words.rule_set_words(rule_set["code"], rule_set["version"]), state
+        )
+    roster_year = (
+        results["year"] if results and results["year"] in rosters else (years[0]["year"] if years else None)
+    )
     return render(
         request,
         "schools/school_detail.html",
         {
             "school": school,
             "can_edit": can_edit_county(request.user, school.county_id),
-            "years": selectors.school_years_overview(school=school),
+            "years": years,
             "year_form": YearPickForm(),
-            "results": _school_results(school),
+            "results": results,
+            "history": [{"stage": h, "chart": charts.school_multiples(h)} for h in stages],
+            "roster": words.roster_rows(rosters[roster_year]) if roster_year in rosters else [],
+            "roster_year": roster_year,
+            "freshness": fresh,
+            "explain_base": explain_base(school.county.code),
         },
     )
 
 
-def _alerts(user, county=None, targets=None) -> dict:
-    alerts = plan_selectors.alerts(user=user, county=county, targets=targets)
+def _alerts(user, county=None) -> dict:
+    alerts = plan_selectors.alerts(user=user, county=county)
     for evaluation in alerts["off_track_targets"]:
         evaluation.indicator_label = results.indicator_label(evaluation.target.indicator_code)
     return alerts
@@ -87,9 +119,10 @@ def _overview(request, region) -> dict:
     choices = overview.indicator_choices(indicator_rows)
     chosen = overview.pick_indicator(choices, request.GET.get("indicator"))
     names = {c.pk: c.name for c in counties}
-    concerning = list(plan_selectors.targets_concerning(user=user))
     # a share of counties is a city's or a province's figure: a county's page has no progress chart
-    targets = plan_selectors.share_targets(region, concerning) if regional else []
+    targets = (
+        plan_selectors.share_targets(region, plan_selectors.targets_concerning(user=user)) if regional else []
+    )
     subs = selectors.sub_regions(user=user, region=region)
     sub_rollups = indicator_selectors.rollups_of([r.pk for r in subs], year) if subs and year else []
     by_code = {r["region__code"]: r for r in sub_rollups}
@@ -120,7 +153,7 @@ def _overview(request, region) -> dict:
         "most_failing_chart": most_failing_chart,
         "most_failing": most_failing_rows,
         "sub_regions": [(sub, by_code.get(sub.code)) for sub in subs],
-        "alerts": _alerts(user, targets=concerning),
+        "alerts": _alerts(user),
         "labels": presenter.labels.PARTS,
     }
 
@@ -139,7 +172,7 @@ def region_overview(request, code: str):
 
 @login_required
 def county_report(request, code: str):
-    county = get_object_or_404(visible_counties(request.user), code=code)
+    county = get_object_or_404(visible_counties(request.user).select_related("parent__parent"), code=code)
     year = request.GET.get("year")
     year = int(year) if year and year.isdigit() else None
     report = indicator_selectors.report(county.pk, year=year)
@@ -147,6 +180,9 @@ def county_report(request, code: str):
         "county": county,
         "year": year,
         "report": report,
+        "tab": "report",
+        # the stamp; a recompute under way is the pending note of the page itself
+        "freshness": words.freshness(report, None) if report is not None and report.stamp else None,
         "view": presenter.present(report, indicator_selectors.school_names(county.pk)) if report else None,
         "alerts": _alerts(request.user, county=county),
         "can_create": plan_services.can_create_project(request.user),

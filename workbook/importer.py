@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from audit.services import record_batch
 from core.choices import RegionLevel
 from core.models import Region
 from core.scoping import editable_counties, visible_counties
@@ -517,6 +518,9 @@ def import_workbook(
             if dry_run:
                 transaction.set_rollback(True)
             elif result.changed:
+                record_batch(
+                    user=user, county_ids=result.county_ids, years=result.years, counts=result.counts
+                )
                 for year in result.years or [None]:
                     request_recompute(result.county_ids, year, user=user, trigger="import")
     except (_Rejected, pgwrite.Unresolved):

@@ -19,7 +19,7 @@ from tests.plans.conftest import ResultStore, make_report
 
 LIMIT = 15
 PAGES = [
-    "/",
+    "/?stay=1",  # the home page itself: without ?stay a clerk or an official is sent to a dashboard
     "/indicators/",
     "/indicators/counties/{county}/",
     "/schools/",

@@ -98,7 +98,8 @@ def test_home_shows_clerks_region_and_counts_in_scope_from_the_stored_results(
     foreign["class_size"] = {"primary": {"classes": 50}}
     store[(foreign_school.county_id, 2024)] = foreign
     SchoolClassFactory.create_batch(3, school=school, year=2024)  # the roster is not what is counted
-    response = login(client, clerk).get("/")
+    # the home page itself (without ?stay it sends a clerk to the county's dashboard)
+    response = login(client, clerk).get("/?stay=1")
     assert response.status_code == 200
     assert "兰山区" in page(response)
     summary = response.context["summary"]
@@ -109,14 +110,14 @@ def test_home_shows_clerks_region_and_counts_in_scope_from_the_stored_results(
 def test_home_before_any_computation_shows_no_class_or_teacher_count(client, clerk, school):
     SchoolClassFactory.create_batch(3, school=school, year=2024)
     TeacherFactory.create_batch(2, school=school, year=2024)
-    response = login(client, clerk).get("/")
+    response = login(client, clerk).get("/?stay=1")
     summary = response.context["summary"]
     assert (summary["class_count"], summary["teacher_count"]) == (None, None)
     assert "班级与教师数在指标计算后显示" in page(response)
 
 
 def test_home_of_city_official_counts_every_county(client, official, school, foreign_school):
-    response = login(client, official).get("/")
+    response = login(client, official).get("/?stay=1")
     assert response.context["summary"]["school_count"] == 2
     assert response.context["summary"]["county_count"] == 2
 
