@@ -191,6 +191,8 @@ SPECTACULAR_SETTINGS = {
         "TeacherStageEnum": "schools.choices.Stage",
         "ClassStageEnum": "schools.choices.ClassStage",
         "VerdictEnum": "indicators.serializers.VERDICTS",
+        "ApprovalStateEnum": "signoff.models.State",
+        "ApprovalActionEnum": "signoff.models.Action",
     },
 }
 
