@@ -22,7 +22,7 @@ def _save(instance, *, user, county_id: int, year: int | None, key_refusal=None)
     """key_refusal(instance) → (field, message) or None: a natural key taken elsewhere, checked instead of the
     model's own uniqueness check, whose message would confirm another county's record (selectors.*_refusal)."""
     _check_can_edit(user, county_id)
-    assert_editable(county_id, year, new_record=instance.pk is None)  # signed-off data refuses (409 in the API)
+    assert_editable(county_id, year, new_record=instance.pk is None)  # signed-off data: refused (signoff)
     if user is not None:
         instance.updated_by = user
     if key_refusal is None:

@@ -17,7 +17,9 @@ class ApprovalSerializer(serializers.Serializer):
     county = serializers.CharField(help_text="county code")
     year = serializers.IntegerField()
     state = serializers.ChoiceField(choices=State.choices)
-    by = serializers.CharField(allow_null=True, help_text="username of who took the last step (null: a draft)")
+    by = serializers.CharField(
+        allow_null=True, help_text="username of who took the last step (null: a draft)"
+    )
     at = serializers.DateTimeField(allow_null=True)
     locked = serializers.BooleanField(help_text="the county's data for the year refuses changes (409)")
     actions = serializers.ListField(
@@ -34,8 +36,12 @@ class ViolationSerializer(serializers.Serializer):
 
 
 class SubmittedSerializer(ApprovalSerializer):
-    violations = ViolationSerializer(many=True, help_text="open validation violations at submission (a warning)")
+    violations = ViolationSerializer(
+        many=True, help_text="open validation violations at submission (a warning)"
+    )
 
 
 class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=1000, help_text="why the data goes back to the county (required)")
+    reason = serializers.CharField(
+        max_length=1000, help_text="why the data goes back to the county (required)"
+    )

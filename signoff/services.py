@@ -27,7 +27,13 @@ REASON_MAX = 1000
 
 
 def _is_official_of(user, region_id) -> bool:
-    return bool(user and user.is_authenticated and user.role == "official" and region_id and user.region_id == region_id)
+    return bool(
+        user
+        and user.is_authenticated
+        and user.role == "official"
+        and region_id
+        and user.region_id == region_id
+    )
 
 
 def may_submit(user, county: Region) -> bool:
@@ -59,11 +65,7 @@ def allowed_actions(user, county: Region, year: int, state: str) -> list[str]:
         actions.append(Action.SUBMIT)
     if state == State.SUBMITTED and may_approve(user, county):
         actions.append(Action.APPROVE)
-    if (
-        state == State.APPROVED
-        and may_accept(user, county)
-        and policy.acceptance_required(county.pk, year)
-    ):
+    if state == State.APPROVED and may_accept(user, county) and policy.acceptance_required(county.pk, year):
         actions.append(Action.ACCEPT)
     if state != State.DRAFT and may_unapprove(user, county, state):
         actions.append(Action.UNAPPROVE)

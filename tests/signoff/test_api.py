@@ -110,7 +110,14 @@ def test_with_province_acceptance_on_the_province_accepts_and_only_it_can_send_b
 
 def test_submission_lists_the_open_validation_violations(client, clerk):
     def provider(county_id, year):
-        return [{"rule": "寄宿生≤在校生", "severity": "error", "message": "兰山第一小学 寄宿生多于在校生", "url": None}]
+        return [
+            {
+                "rule": "寄宿生≤在校生",
+                "severity": "error",
+                "message": "兰山第一小学 寄宿生多于在校生",
+                "url": None,
+            }
+        ]
 
     hooks.on_open_violations(provider)
     try:

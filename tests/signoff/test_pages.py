@@ -53,7 +53,9 @@ def test_each_role_sees_only_its_own_buttons(client, clerk, official, county):
     assert 'value="approve"' not in clerk_page and 'value="unapprove"' in clerk_page  # withdraw
 
 
-@pytest.mark.parametrize(("who", "action"), [("official", "submit"), ("clerk", "approve"), ("clerk", "nonsense")])
+@pytest.mark.parametrize(
+    ("who", "action"), [("official", "submit"), ("clerk", "approve"), ("clerk", "nonsense")]
+)
 def test_a_step_of_another_role_is_403(client, clerk, official, county, who, action):
     services.submit(user=clerk, county=county, year=2024) if action == "approve" else None
     client.force_login({"clerk": clerk, "official": official}[who])

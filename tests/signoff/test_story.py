@@ -68,7 +68,9 @@ def test_the_official_approves_and_every_channel_refuses_the_clerks_change_namin
     assert "王芳" in api.json()["detail"] and when in api.json()["detail"]
 
     # a workbook import: the report names the locked county-year, nothing is written
-    path = write_xlsx(tmp_path / "y.xlsx", {"学校学年数据": [YEAR_HEADER, [2024, "3713020001", 999, 100, 10]]})
+    path = write_xlsx(
+        tmp_path / "y.xlsx", {"学校学年数据": [YEAR_HEADER, [2024, "3713020001", 999, 100, 10]]}
+    )
     result = import_workbook(path, user=clerk)
     assert not result.ok
     assert any("王芳" in e["message"] and when in e["message"] for e in result.errors)
@@ -92,7 +94,10 @@ def test_unapproving_needs_a_reason_and_then_the_clerks_edit_goes_through(client
     assert without.status_code == 200
     assert Approval.objects.get(county__code="371302", year=2024).state == "approved"
 
-    assert client.post(PAGE, {"action": "unapprove", "reason": "小学在校生数与学籍系统不一致"}).status_code == 302
+    assert (
+        client.post(PAGE, {"action": "unapprove", "reason": "小学在校生数与学籍系统不一致"}).status_code
+        == 302
+    )
     assert Approval.objects.get(county__code="371302", year=2024).state == "draft"
 
     client.force_login(clerk)
@@ -102,7 +107,11 @@ def test_unapproving_needs_a_reason_and_then_the_clerks_edit_goes_through(client
 
     history = html(client.get(PAGE))
     assert "小学在校生数与学籍系统不一致" in history
-    assert [e.action for e in ApprovalEvent.objects.order_by("at", "pk")] == ["submit", "approve", "unapprove"]
+    assert [e.action for e in ApprovalEvent.objects.order_by("at", "pk")] == [
+        "submit",
+        "approve",
+        "unapprove",
+    ]
 
 
 def test_another_year_of_the_same_county_stays_open(client, clerk, approver, school, facts):
