@@ -154,3 +154,26 @@ def test_the_approval_routes_are_in_the_openapi_schema(client, clerk):
     assert "ReasonRequest" in str(paths[base + "unapprove/"]["post"]["requestBody"])
     assert "reason" in schema["components"]["schemas"]["ReasonRequest"]["required"]
     assert "409" not in paths[base]["get"]["responses"]
+
+
+def test_every_step_is_announced_to_the_audit_trail_with_the_county_and_the_reason(
+    client, clerk, official, county
+):
+    heard = []
+
+    def listener(kind, *, user=None, region_id=None, detail=None):
+        heard.append((kind, user.username, region_id, detail["year"], detail["reason"]))
+
+    hooks.on_audit_event(listener)
+    try:
+        post(client, clerk, "submit")
+        post(client, official, "approve")
+        post(client, official, "unapprove", {"reason": "复核"})
+        post(client, clerk, "approve")  # refused (403): not announced
+    finally:
+        hooks._audit_listeners.remove(listener)
+    assert heard == [
+        ("approval.submit", "clerk", county.pk, 2024, ""),
+        ("approval.approve", "official", county.pk, 2024, ""),
+        ("approval.unapprove", "official", county.pk, 2024, "复核"),
+    ]
