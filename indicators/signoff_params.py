@@ -5,11 +5,9 @@ below, as its acceptance provider (signoff.policy). The engine itself never read
 
 from __future__ import annotations
 
-from .engine.registry import BASIC_2012, QUALITY_2017, TABLE, Param
+from .engine.registry import QUALITY_2017, TABLE, Param
 
-PROVINCE_ACCEPTANCE = Param(
-    "province_acceptance", {QUALITY_2017: False, BASIC_2012: False}, "bool", section="other"
-)
+PROVINCE_ACCEPTANCE = Param("province_acceptance", {QUALITY_2017: False}, "bool", section="other")
 
 
 def register() -> None:

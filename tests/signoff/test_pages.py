@@ -119,3 +119,13 @@ def test_the_page_and_the_lock_message_read_in_english_for_a_user_who_chose_engl
     )
     assert refused.status_code == 409
     assert "submitted for approval by clerk" in refused.json()["detail"]
+
+
+def test_the_school_year_pages_say_the_year_is_approved_before_the_clerk_types(
+    client, clerk, official, county, facts
+):
+    services.submit(user=clerk, county=county, year=2024)
+    services.approve(user=official, county=county, year=2024)
+    client.force_login(clerk)
+    page = html(client.get("/schools/3713020001/years/2024/classes/"))
+    assert "已审核" in page and PAGE in page
