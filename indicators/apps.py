@@ -11,7 +11,8 @@ class IndicatorsConfig(AppConfig):
     def ready(self) -> None:
         # Writes below this layer announce changed inputs through core.hooks; the engine answers with a recompute.
         # (services imports models, which Django allows only once the registry is ready: hence here.)
-        from . import runs
+        # Importing the tasks registers them, so runs.dispatch_pending finds them by name in every process.
+        from . import runs, tasks  # noqa: F401
 
         hooks.on_data_changed(runs.data_changed)
         # sign-off's optional province acceptance is a setting of the 2017 rule set (indicators/signoff_params.py)

@@ -520,7 +520,7 @@ def import_workbook(
                 transaction.set_rollback(True)
             elif result.changed:
                 for year in result.years or [None]:
-                    request_recompute(result.county_ids, year)
+                    request_recompute(result.county_ids, year, user=user, trigger="import")
     except (_Rejected, pgwrite.Unresolved):
         if not errors:
             errors.add("", None, "", "", "导入时数据库内容发生变化，请重新导入。")
