@@ -14,6 +14,7 @@ urlpatterns = [
     path("teachers/", include("teachers.urls")),
     path("audit/", include("audit.urls")),
     path("", include("remedies.urls")),
+    path("", include("signoff.urls")),
     path("", include("schools.urls")),
     # after schools.urls: its "schools/new/" must win over the school page's "schools/<code>/"
     path("", include("dashboards.urls")),

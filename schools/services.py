@@ -7,6 +7,7 @@ from django.db import transaction
 from core import hooks
 from core.models import Region
 from core.scoping import can_edit_county
+from signoff.selectors import assert_editable
 
 from .models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
 from .selectors import school_code_refusal
@@ -21,6 +22,7 @@ def _save(instance, *, user, county_id: int, year: int | None, key_refusal=None)
     """key_refusal(instance) → (field, message) or None: a natural key taken elsewhere, checked instead of the
     model's own uniqueness check, whose message would confirm another county's record (selectors.*_refusal)."""
     _check_can_edit(user, county_id)
+    assert_editable(county_id, year, new_record=instance.pk is None)  # signed-off data: refused (signoff)
     if user is not None:
         instance.updated_by = user
     if key_refusal is None:
@@ -72,6 +74,7 @@ def school_update(*, user, school: School, **data) -> School:
     _apply(school, data)
     if school.county_id != old_county_id:
         _check_can_edit(user, old_county_id)
+        assert_editable(old_county_id, None)
         hooks.data_changed([old_county_id], None, user=user)
     _save(school, user=user, county_id=school.county_id, year=None, key_refusal=_school_code_refusal(user))
     return school
@@ -79,6 +82,7 @@ def school_update(*, user, school: School, **data) -> School:
 
 def _delete(instance, *, user, county_id: int, year: int | None) -> None:
     _check_can_edit(user, county_id)
+    assert_editable(county_id, year)
     with transaction.atomic():
         instance.delete()
         hooks.data_changed([county_id], year, user=user)

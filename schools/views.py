@@ -67,7 +67,11 @@ def _save_rows(formset, save_row, delete_row=None) -> bool:
         with transaction.atomic():
             failed = False
             for instance in formset.deleted_rows() if delete_row else []:
-                delete_row(instance)
+                try:
+                    delete_row(instance)
+                except ValidationError as error:  # e.g. the county-year is signed off (signoff.EditLocked)
+                    formset.non_form_errors().extend(error.messages)
+                    failed = True
             for form in formset.kept_forms():
                 try:
                     with transaction.atomic():

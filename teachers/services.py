@@ -1,5 +1,6 @@
 from schools.models import School
 from schools.services import _delete, _save
+from signoff.selectors import assert_editable
 
 from .models import Teacher
 from .selectors import teacher_number_refusal
@@ -22,6 +23,7 @@ def teacher_create(*, user, school: School, year: int, **data) -> Teacher:
 
 
 def teacher_update(*, user, teacher: Teacher, **data) -> Teacher:
+    assert_editable(teacher.school.county_id, teacher.year)  # where it is now (a move checks both ends)
     for field, value in data.items():
         setattr(teacher, field, value)
     _save(

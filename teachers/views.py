@@ -116,6 +116,10 @@ def teacher_delete(request, pk):
     if not can_edit_county(request.user, teacher.school.county_id):
         raise PermissionDenied
     url, teacher_id = _list_url(teacher), teacher.teacher_id
-    services.teacher_delete(user=request.user, teacher=teacher)
+    try:
+        services.teacher_delete(user=request.user, teacher=teacher)
+    except ValidationError as error:  # the county-year is signed off (signoff.EditLocked)
+        messages.error(request, " ".join(error.messages))
+        return redirect(url)
     messages.success(request, _("教师 %(id)s 已删除") % {"id": teacher_id})
     return redirect(url)

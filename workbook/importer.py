@@ -23,7 +23,7 @@ from indicators.runs import request_recompute
 from schools.models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
 from teachers.models import Teacher
 
-from . import pgwrite
+from . import locks, pgwrite
 from .readers import FileProblem, open_source
 from .spec import SHEETS, Sheet
 from .validation import ErrorList, ParsedSheet, parse_sheet
@@ -512,6 +512,8 @@ def import_workbook(
                     if errors:
                         raise _Rejected("the stored rows disagree with the file")
                     final_plans.append(plan)
+            if locks.refuse_locked(final_plans, errors):  # a signed-off county-year (workbook/locks.py)
+                raise _Rejected("signed-off data")
             result.counts = _sum_counts(final_plans)
             result.county_ids = sorted(set().union(*(p.county_ids for p in final_plans)))
             result.years = sorted(set().union(*(p.years for p in final_plans)))

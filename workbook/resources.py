@@ -27,6 +27,7 @@ from schools.models import (
 )
 
 from .exporters import escape_text
+from .locks import assert_instance_editable, delete_refusals, lock_checked_form
 from .uploads import OLE, TEXT, ZIP, UploadRefused, check_upload
 
 
@@ -48,6 +49,7 @@ class ScopedResource(resources.ModelResource):
         return obj.pk
 
     def before_save_instance(self, instance, row, **kwargs):
+        assert_instance_editable(instance, self.county_path)  # signed-off data, for administrators too
         user = self.user
         if user is None or user.is_admin:
             return
@@ -61,6 +63,7 @@ class ScopedResource(resources.ModelResource):
         instance.updated_by = user
 
     def before_delete_instance(self, instance, row, **kwargs):
+        assert_instance_editable(instance, self.county_path)
         if self.user is not None and not self.user.is_admin:
             if not can_edit_county(self.user, self.county_id_of(instance)):
                 raise PermissionDenied("无权删除其他区县的数据")
@@ -223,6 +226,13 @@ class ScopedImportExportAdmin(ImportExportModelAdmin):
         if self.county_path is None:
             return queryset
         return scope(queryset, request.user, self.county_path)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return lock_checked_form(super().get_form(request, obj, change=change, **kwargs), self.county_path)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, perms_needed, [*protected, *delete_refusals(objs, self.county_path)]
 
     def get_import_resource_kwargs(self, request, **kwargs):
         return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}
