@@ -12,6 +12,7 @@ from django.utils import timezone
 from indicators import runs
 from indicators.models import RecomputeRun
 from schools.models import School, SchoolYear
+from signoff import services as signoff_services
 from tests.factories import SchoolClassFactory, SchoolFactory, SchoolYearFactory, TeacherFactory
 from tests.indicators.scenes import primary_school
 
@@ -147,6 +148,17 @@ def test_the_official_above_sees_the_stamp_but_no_recompute_button(
 ):
     assert "立即重新计算" not in get(client, official, f"/counties/{county.code}/").content.decode()
     assert "立即重新计算" in get(client, admin_user, f"/counties/{county.code}/").content.decode()
+
+
+def test_the_official_above_sees_unreviewed_figures_marked_until_the_year_is_approved(
+    client, computed, county, clerk, official
+):
+    assert "未审核" in get(client, official, f"/counties/{county.code}/").content.decode()
+    assert "未审核" not in get(client, clerk, f"/counties/{county.code}/").content.decode()
+    signoff_services.submit(user=clerk, county=county, year=YEAR)
+    signoff_services.approve(user=official, county=county, year=YEAR)
+    page = get(client, official, f"/counties/{county.code}/").content.decode()
+    assert "已审核" in page and "未审核" not in page
 
 
 def test_inputs_saved_after_the_computation_are_noticed(client, computed, county, clerk):
