@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
+from core import hooks
 from core.choices import RegionLevel
 from core.models import Region
 from core.scoping import editable_counties, visible_counties
-from indicators.runs import request_recompute
 from schools.models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
 from teachers.models import Teacher
 
@@ -518,7 +518,7 @@ def import_workbook(
                 transaction.set_rollback(True)
             elif result.changed:
                 for year in result.years or [None]:
-                    request_recompute(result.county_ids, year)
+                    hooks.data_changed(result.county_ids, year, user=user)
     except (_Rejected, pgwrite.Unresolved):
         if not errors:
             errors.add("", None, "", "", "导入时数据库内容发生变化，请重新导入。")

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "schools",
     "teachers",
     "indicators",
+    "quality",
     "plans",
     "workbook",
     "dashboards",
