@@ -55,7 +55,9 @@ DEFAULT_RULES = [
         "kind": "school_code_prefix",
         "severity": "warning",
         "params": {"prefix_length": 6},
-        "description": gettext_noop("学校标识码的前 6 位是另一区县的行政区划代码时，学校可能填错了所属区县。"),
+        "description": gettext_noop(
+            "学校标识码的前 6 位是另一区县的行政区划代码时，学校可能填错了所属区县。"
+        ),
     },
     {
         "code": "change_from_last_year",

@@ -84,10 +84,16 @@ class Measure:
     label: Any
     unit: Any
     field_name: str | None  # a SchoolYear field; None: the enrolment
-    per: float | None = None  # per `per` pupils (1 = per pupil, 100 = per hundred pupils); None: the raw figure
+    per: float | None = (
+        None  # per `per` pupils (1 = per pupil, 100 = per hundred pupils); None: the raw figure
+    )
 
     def expression(self, prefix: str = ""):
-        value = _as_float(_enrolment(prefix)) if self.field_name is None else _as_float(F(prefix + self.field_name))
+        value = (
+            _as_float(_enrolment(prefix))
+            if self.field_name is None
+            else _as_float(F(prefix + self.field_name))
+        )
         if self.per is None:
             return value
         return value * Value(self.per) / NullIf(_as_float(_enrolment(prefix)), Value(0.0))
@@ -105,7 +111,9 @@ MEASURES: dict[str, Measure] = {
     "books": Measure(gettext_lazy("图书册数"), gettext_lazy("册"), "books"),
     "teaching_area_per_pupil": Measure(gettext_lazy("生均教学及辅助用房面积"), "m²", "teaching_area", 1),
     "sports_ground_area_per_pupil": Measure(gettext_lazy("生均运动场地面积"), "m²", "sports_ground_area", 1),
-    "equipment_value_per_pupil": Measure(gettext_lazy("生均教学仪器设备值"), gettext_lazy("元"), "equipment_value", 1),
+    "equipment_value_per_pupil": Measure(
+        gettext_lazy("生均教学仪器设备值"), gettext_lazy("元"), "equipment_value", 1
+    ),
     "books_per_pupil": Measure(gettext_lazy("生均图书册数"), gettext_lazy("册"), "books", 1),
     "computers_per_100": Measure(gettext_lazy("每百名学生计算机台数"), gettext_lazy("台"), "computers", 100),
     "staff_per_100": Measure(gettext_lazy("每百名学生教职工数"), gettext_lazy("人"), "staff", 100),
@@ -141,7 +149,7 @@ class Kind:
         if raw in (None, ""):
             raw = {}
         if not isinstance(raw, dict):
-            raise ValidationError(_("参数应为 JSON 对象，例如 {\"min_students\": 56}"))
+            raise ValidationError(_('参数应为 JSON 对象，例如 {"min_students": 56}'))
         known = {spec.name for spec in self.params}
         unknown = sorted(set(raw) - known)
         if unknown:
@@ -202,7 +210,9 @@ class ClassSize(Kind):
     label = gettext_lazy("班额区间")
     params = (
         ParamSpec("min_students", gettext_lazy("班额下限（含）"), int, 56, minimum=1),
-        ParamSpec("max_students", gettext_lazy("班额上限（含，空为不限）"), int, None, minimum=1, optional=True),
+        ParamSpec(
+            "max_students", gettext_lazy("班额上限（含，空为不限）"), int, None, minimum=1, optional=True
+        ),
     )
     pages = ("classes",)
 
@@ -289,7 +299,9 @@ class ClassesMatchEnrolment(Kind):
     label = gettext_lazy("班级学生数与在校生数一致")
     params = (
         ParamSpec("tolerance_pupils", gettext_lazy("允许相差的人数"), int, 3, minimum=0),
-        ParamSpec("tolerance_share", gettext_lazy("允许相差的比例（0–1）"), float, 0.02, minimum=0, maximum=1),
+        ParamSpec(
+            "tolerance_share", gettext_lazy("允许相差的比例（0–1）"), float, 0.02, minimum=0, maximum=1
+        ),
     )
     pages = ("school_year", "classes")
 
@@ -416,7 +428,9 @@ class SchoolCodePrefix(Kind):
         ]
 
     def describe(self, values):
-        return _("学校标识码 %(code)s 的前几位 %(prefix)s 是另一区县的行政区划代码，请核对学校所属区县") % values
+        return (
+            _("学校标识码 %(code)s 的前几位 %(prefix)s 是另一区县的行政区划代码，请核对学校所属区县") % values
+        )
 
 
 def _measure_params(default_measures: list[str]) -> ParamSpec:
@@ -452,9 +466,14 @@ class ChangeFromLastYear(Kind):
                 }
             )
             rows = rows.annotate(
-                **{f"change_{name}": Abs(F(f"now_{name}") - F(f"last_{name}")) / NullIf(F(f"last_{name}"), 0.0)}
+                **{
+                    f"change_{name}": Abs(F(f"now_{name}") - F(f"last_{name}"))
+                    / NullIf(F(f"last_{name}"), 0.0)
+                }
             )
-            flagged |= Q(**{f"last_{name}__gte": params["min_base"], f"change_{name}__gt": params["max_change"]})
+            flagged |= Q(
+                **{f"last_{name}__gte": params["min_base"], f"change_{name}__gt": params["max_change"]}
+            )
         rows = self.school_filter(rows.filter(flagged), school_ids).order_by("school__code")
         fields = ["pk", "school_id", "school__code", "school__name"]
         for name in measures:
@@ -540,7 +559,9 @@ class CountyZScore(Kind):
             return []
         rows = self.school_filter(annotated.filter(flagged), school_ids).order_by("school__code")
         findings = []
-        for row in rows.values("pk", "school_id", "school__code", "school__name", *[f"v_{n}" for n in usable]):
+        for row in rows.values(
+            "pk", "school_id", "school__code", "school__name", *[f"v_{n}" for n in usable]
+        ):
             for name in usable:
                 value = row[f"v_{name}"]
                 if value is None:
@@ -554,7 +575,12 @@ class CountyZScore(Kind):
                             row["pk"],
                             _form_field(name),
                             _school_label(row["school__name"], row["school__code"]),
-                            {"measure": name, "value": value, "mean": stats[f"mean_{name}"], "z": round(z, 2)},
+                            {
+                                "measure": name,
+                                "value": value,
+                                "mean": stats[f"mean_{name}"],
+                                "z": round(z, 2),
+                            },
                         )
                     )
         return findings

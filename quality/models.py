@@ -22,7 +22,9 @@ class ValidationRule(Audited):
     code = models.SlugField(_("规则代码"), max_length=50, unique=True)
     name = models.CharField(_("规则名称"), max_length=100)
     kind = models.CharField(_("检查类型"), max_length=40)
-    severity = models.CharField(_("严重程度"), max_length=10, choices=Severity.choices, default=Severity.WARNING)
+    severity = models.CharField(
+        _("严重程度"), max_length=10, choices=Severity.choices, default=Severity.WARNING
+    )
     params = models.JSONField(_("参数"), default=dict, blank=True)
     enabled = models.BooleanField(_("启用"), default=True)
     description = models.TextField(_("说明"), blank=True)

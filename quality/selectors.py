@@ -219,6 +219,7 @@ def severity_counts(run: CheckRun | None) -> dict[str, int]:
     if run is None:
         return {"error": 0, "warning": 0}
     counts = Violation.objects.filter(run=run).aggregate(
-        error=Count("pk", filter=Q(severity=Severity.ERROR)), warning=Count("pk", filter=Q(severity=Severity.WARNING))
+        error=Count("pk", filter=Q(severity=Severity.ERROR)),
+        warning=Count("pk", filter=Q(severity=Severity.WARNING)),
     )
     return counts
