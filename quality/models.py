@@ -8,14 +8,15 @@ are the county-year's "open" violations until the next run replaces them).
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from core.choices import RegionLevel
 from core.models import Audited, Region
 
 
 class Severity(models.TextChoices):
-    WARNING = "warning", _("警告")
-    ERROR = "error", _("错误")
+    WARNING = "warning", pgettext_lazy("severity", "警告")
+    ERROR = "error", pgettext_lazy("severity", "错误")
 
 
 class ValidationRule(Audited):

@@ -44,7 +44,7 @@ def build(county, other_county) -> Scene:
     SchoolYearFactory(school=s["A"], year=YEAR - 1, primary_students=590, teaching_area=3000, staff=40)
     for n in range(15):
         SchoolClassFactory(school=s["A"], year=YEAR, name=f"甲{n}班", students=40)
-    for n in range(3):
+    for _n in range(3):
         TeacherFactory(school=s["A"], year=YEAR)
     s["B"] = _school(county, "3713020002", "乙校", primary=128)
     classes = {
@@ -56,7 +56,7 @@ def build(county, other_county) -> Scene:
     for n in range(14):
         SchoolClassFactory(school=s["D"], year=YEAR, name=f"丁{n}班", students=40)
     s["E"] = _school(county, "3713020005", "戊校", staff=5)
-    for n in range(8):
+    for _n in range(8):
         TeacherFactory(school=s["E"], year=YEAR)
     s["F"] = _school(county, "3713110001", "己校")
     s["G"] = _school(county, "3713020007", "庚校")

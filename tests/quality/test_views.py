@@ -175,7 +175,9 @@ def test_sign_off_gets_the_open_violations_through_the_hook(scene, county):
 def _county_of(county, schools: int):
     for n in range(schools):
         school = SchoolFactory(county=county, code=f"3713029{n:03d}")
-        SchoolYearFactory(school=school, year=YEAR, primary_students=400 + n, teaching_area=2000, boarders=500)
+        SchoolYearFactory(
+            school=school, year=YEAR, primary_students=400 + n, teaching_area=2000, boarders=500
+        )
         SchoolYearFactory(school=school, year=YEAR - 1, primary_students=100, teaching_area=2000)
         SchoolClassFactory(school=school, year=YEAR, students=60)
 
@@ -188,7 +190,9 @@ def test_the_check_costs_the_same_queries_for_few_and_many_schools(county):
         services.check_county_year(county.pk, YEAR)
     for n in range(12, 60):
         school = SchoolFactory(county=county, code=f"3713029{n:03d}")
-        SchoolYearFactory(school=school, year=YEAR, primary_students=400 + n, teaching_area=2000, boarders=500)
+        SchoolYearFactory(
+            school=school, year=YEAR, primary_students=400 + n, teaching_area=2000, boarders=500
+        )
         SchoolClassFactory(school=school, year=YEAR, students=60)
     with CaptureQueriesContext(connection) as many:
         run = services.check_county_year(county.pk, YEAR)
