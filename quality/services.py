@@ -17,6 +17,8 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core.models import Region
+from core.scoping import can_edit_county
 from schools.models import SchoolYear
 
 from .defaults import DEFAULT_RULES
@@ -131,8 +133,12 @@ def data_changed(county_ids: Iterable[int], year: int | None, *, user=None) -> N
 
 
 def _flush() -> None:
-    pending = sorted(_pending(), key=lambda p: (p[0], p[1] or 0))
+    requested = set(_pending())
     _pending().clear()
+    # Requests of a transaction that rolled back stay pending until the next commit: checking those counties then
+    # is harmless, but a county deleted meanwhile is skipped.
+    existing = set(Region.objects.filter(pk__in={c for c, _ in requested}).values_list("pk", flat=True))
+    pending = sorted((p for p in requested if p[0] in existing), key=lambda p: (p[0], p[1] or 0))
     queue_checks(pending, trigger="edit")
 
 
@@ -209,8 +215,6 @@ def rules_seed_defaults() -> int:
 
 def check_now(*, user, county_id: int, year: int) -> CheckRun:
     """The "check now" button: run in the request (bounded; a county-year is a few queries)."""
-    from core.scoping import can_edit_county
-
     if not can_edit_county(user, county_id):
         raise PermissionDenied
     try:

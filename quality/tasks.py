@@ -18,6 +18,10 @@ from . import services
     time_limit=150,
 )
 def check_county(county_id: int, year: int | None = None, trigger: str = "edit") -> dict:
+    from core.models import Region
+
+    if not Region.objects.filter(pk=county_id).exists():  # deleted since the change was queued
+        return {"county_id": county_id, "years": {}}
     checked = {}
     for each in services.years_to_check(county_id, year):
         run = services.check_county_year(county_id, each, trigger=trigger)
