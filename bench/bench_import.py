@@ -9,6 +9,21 @@ Creates the schema with migrate, one county and 200 schools, then times each pat
 nothing written).
 Prints one Markdown table for docs/benchmarks.md ("## Import"). Peak memory is the process's max RSS, measured in a
 fresh subprocess per path so one path's peak does not hide another's.
+
+The whole-workbook case (issue 11), as an administrator runs it:
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/junheng_workbook_bench \
+        CELERY_BROKER_URL=redis://127.0.0.1:6379/12 \
+        .venv/bin/python bench/bench_import.py --workbook --schools 2000 --repeat 3
+
+generates one county of a synthetic province (2 000 schools, ~105 000 teachers, ~40 000 classes, achievement,
+funding, county figures), exports it with the portal's own exporter as a GB18030 CSV folder and as xlsx, and then,
+in rounds whose order rotates (so drift on a shared machine falls on every path alike): the county's data deleted
+and the tables vacuumed, then `import_workbook` of the CSV folder (timed: the import's wall time inside the
+process, Django's start-up and the recompute excluded — the recompute is queued to the broker, which nobody
+consumes here, and purged), the same folder again (every row compared, nothing written), a copy in which 5 % of
+the teachers and classes changed; the county deleted again and the xlsx imported; and the floor: a bare
+`COPY … (FORMAT csv, ENCODING 'GB18030')` of the same teacher file into a table of text columns.
 """
 
 import argparse
@@ -215,13 +230,263 @@ def run_path(kind, path, n):
     print(f"{seconds:.3f} {peak:.0f}")
 
 
+# --- The whole county workbook (issue 11) ---------------------------------------------------------------------------
+
+WORKBOOK_PROVINCE = "970000"
+
+
+def workbook_prepare(schools: int, teachers_per_school: int, classes_per_school: int, folder: Path) -> dict:
+    """Generate the county once (kept between runs of the bench), export it, return the files and row counts."""
+    import csv
+    import zipfile
+
+    from django.core.management import call_command
+
+    from core.models import Region
+    from workbook import exporters
+    from workbook.scale import ScaleSpec, delete_province, generate
+
+    call_command("migrate", verbosity=0)
+    county = Region.objects.filter(parent__parent__code=WORKBOOK_PROVINCE, level="county").first()
+    if county is None or not county.schools.exists():
+        if county is not None:
+            delete_province(WORKBOOK_PROVINCE)
+        generate(
+            ScaleSpec(
+                counties=1,
+                schools_per_county=schools,
+                teachers_per_school=teachers_per_school,
+                classes_per_school=classes_per_school,
+                province_code=WORKBOOK_PROVINCE,
+            )
+        )
+        county = Region.objects.get(parent__parent__code=WORKBOOK_PROVINCE, level="county")
+    zip_path = folder / "county.zip"
+    xlsx_path = folder / "county.xlsx"
+    exporters.write_county_csv_zip(zip_path, [county.pk])
+    exporters.write_county_workbook(xlsx_path, [county.pk])
+    csv_dir = folder / "csv-gb18030"
+    changed_dir = folder / "csv-gb18030-5pct"
+    csv_dir.mkdir()
+    changed_dir.mkdir()
+    counts = {}
+    with zipfile.ZipFile(zip_path) as archive:
+        for name in archive.namelist():
+            rows = list(csv.reader(io_text(archive.read(name))))
+            counts[name] = len(rows) - 1
+            for target, rows_out in ((csv_dir, rows), (changed_dir, _changed_5pct(name, rows))):
+                with open(target / name, "w", encoding="gb18030", newline="") as fh:
+                    csv.writer(fh).writerows(rows_out)
+    return {
+        "county": county,
+        "csv": csv_dir,
+        "csv_5pct": changed_dir,
+        "xlsx": xlsx_path,
+        "teacher_file": csv_dir / "教师.csv",
+        "teachers": counts.get("教师.csv", 0),
+        "rows": counts,
+    }
+
+
+def io_text(data: bytes):
+    import io
+
+    return io.StringIO(data.decode("utf-8-sig"), newline="")
+
+
+def _changed_5pct(name: str, rows: list[list[str]]) -> list[list[str]]:
+    """Every 20th teacher gets 8 more training hours, every 20th class one more pupil: 5 % of the rows updated."""
+    header, body = rows[0], [list(r) for r in rows[1:]]
+    column = {"教师.csv": "五年累计培训学时", "班级.csv": "学生数"}.get(name)
+    if column is None or column not in header:
+        return rows
+    i = header.index(column)
+    for n, row in enumerate(body):
+        if n % 20 == 0 and row[i].strip():
+            row[i] = str(int(float(row[i])) + (8 if name == "教师.csv" else 1))
+    return [header, *body]
+
+
+def workbook_reset(county_id: int) -> None:
+    """Delete the county's schools and everything under them (regions stay), then vacuum what was emptied."""
+    from django.db import connection
+
+    from schools.models import School, SchoolClass
+    from teachers.models import Teacher
+    from workbook.models import ImportBatch  # noqa: F401  (its table is kept: batches are history)
+
+    schools = School.objects.filter(county_id=county_id)
+    Teacher.objects.filter(school__in=schools)._raw_delete(Teacher.objects.db)
+    SchoolClass.objects.filter(school__in=schools)._raw_delete(SchoolClass.objects.db)
+    schools.delete()
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+
+
+def workbook_child(kind: str, path: str) -> None:
+    """One timed path in a fresh process: prints seconds, peak RSS (MB) and the per-phase seconds if reported."""
+    import json
+
+    setup_django()
+    from django.db import connection
+
+    if kind == "copy":
+        start = time.perf_counter()
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS bench_copy_floor")
+            with open(path, "rb") as fh:
+                header = fh.readline().decode("gb18030").strip().split(",")
+                cursor.execute(
+                    "CREATE TABLE bench_copy_floor ("
+                    + ", ".join(f"c{i} text" for i in range(len(header)))
+                    + ")"
+                )
+                fh.seek(0)
+                cursor.cursor.copy_expert(
+                    "COPY bench_copy_floor FROM STDIN WITH (FORMAT csv, HEADER true, ENCODING 'GB18030')", fh
+                )
+        seconds = time.perf_counter() - start
+        timings: dict = {}
+    else:
+        from workbook.importer import import_workbook
+
+        start = time.perf_counter()
+        result = import_workbook(path)
+        seconds = time.perf_counter() - start
+        assert result.ok, result.errors[:3]
+        if kind == "again":
+            assert not result.changed, result.counts
+        timings = getattr(result, "timings", None) or {}
+    print(json.dumps({"seconds": seconds, "peak_mb": round(_peak_rss_mb()), "timings": timings}))
+
+
+def _peak_rss_mb() -> float:
+    """This process's own high-water mark (VmHWM). Not ru_maxrss: Linux carries the parent's peak across exec, so a
+    child started by a big parent would report the parent's."""
+    with open("/proc/self/status") as fh:
+        for line in fh:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _purge_broker() -> None:
+    url = os.environ.get("CELERY_BROKER_URL", "")
+    if url.startswith("redis://"):
+        import redis
+
+        redis.Redis.from_url(url).flushdb()
+
+
+def workbook_main(args) -> None:
+    import json
+    import statistics
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        sys.exit("Run on PostgreSQL: set DATABASE_URL=postgres://…")
+    if not os.environ.get("CELERY_BROKER_URL"):
+        sys.exit(
+            "Set CELERY_BROKER_URL=redis://…/N (a database of its own): the recompute is queued, not run"
+        )
+    folder = Path(tempfile.mkdtemp(prefix="bench-workbook-"))
+    files = workbook_prepare(args.schools, args.teachers_per_school, args.classes_per_school, folder)
+    county_id, teachers = files["county"].pk, files["teachers"]
+
+    def child(kind: str, path: Path) -> dict:
+        out = (
+            subprocess.run(
+                [sys.executable, __file__, "--workbook-child", kind, str(path)],
+                capture_output=True,
+                text=True,
+                env=os.environ,
+                check=True,
+            )
+            .stdout.strip()
+            .splitlines()[-1]
+        )
+        _purge_broker()
+        return json.loads(out)
+
+    def csv_chain() -> dict:
+        workbook_reset(county_id)
+        return {
+            "csv": child("import", files["csv"]),
+            "csv_again": child("again", files["csv"]),
+            "csv_5pct": child("import", files["csv_5pct"]),
+        }
+
+    def xlsx() -> dict:
+        workbook_reset(county_id)
+        return {"xlsx": child("import", files["xlsx"])}
+
+    def copy() -> dict:
+        return {"copy": child("copy", files["teacher_file"])}
+
+    paths = [csv_chain, xlsx, copy]
+    runs: dict[str, list[dict]] = {}
+    for round_ in range(args.repeat):
+        order = paths[round_ % 3 :] + paths[: round_ % 3]
+        for path in order:
+            for key, value in path().items():
+                runs.setdefault(key, []).append(value)
+    workbook_reset(county_id)  # leave the database as the next run expects to find it
+    copy_median = statistics.median(r["seconds"] for r in runs["copy"])
+    labels = {
+        "csv": "均衡 importer, whole county, GB18030 CSV folder",
+        "csv_again": "… the same folder again (nothing changed)",
+        "csv_5pct": "… a folder with 5 % of teachers and classes changed",
+        "xlsx": "均衡 importer, whole county, xlsx",
+        "copy": "bare COPY of the teacher file (floor)",
+    }
+    print(
+        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}, PostgreSQL {connection.pg_version // 10000}; load at the end "
+        f"{os.getloadavg()[0]:.1f}; {args.repeat} rounds, order rotating"
+    )
+    print("Rows per sheet: " + ", ".join(f"{k.removesuffix('.csv')} {v:,}" for k, v in files["rows"].items()))
+    print(
+        "| path | median | min | teacher rows/s (median) | × COPY | peak RSS |\n|---|---:|---:|---:|---:|---:|"
+    )
+    for key, label in labels.items():
+        times = sorted(r["seconds"] for r in runs[key])
+        median = statistics.median(times)
+        peak = max(r["peak_mb"] for r in runs[key])
+        print(
+            f"| {label} | {median:.2f} s | {times[0]:.2f} s | {teachers / median:,.0f} | "
+            f"{median / copy_median:.1f}× | {peak} MB |"
+        )
+    phases: dict[str, list[float]] = {}
+    for r in runs["csv"]:
+        for phase, seconds in r["timings"].items():
+            phases.setdefault(phase, []).append(seconds)
+    if phases:
+        print(
+            "\nCSV import by phase (median s): "
+            + ", ".join(f"{phase} {statistics.median(v):.2f}" for phase, v in phases.items())
+        )
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=200_000)
     parser.add_argument("--ie-rows", type=int, default=20_000, help="rows for django-import-export (slow)")
     parser.add_argument("--repeat", type=int, default=3, help="fresh child processes per path (median, min)")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
+    parser.add_argument("--workbook", action="store_true", help="the whole county workbook case (issue 11)")
+    parser.add_argument("--schools", type=int, default=2000)
+    parser.add_argument("--teachers-per-school", type=int, default=53)
+    parser.add_argument("--classes-per-school", type=int, default=20)
+    parser.add_argument("--workbook-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.workbook_child:
+        workbook_child(*args.workbook_child)
+        return
+    if args.workbook:
+        setup_django()
+        workbook_main(args)
+        return
     if args.child:
         kind, path, n = args.child
         run_path(kind, path, int(n))

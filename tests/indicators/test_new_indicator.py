@@ -21,7 +21,7 @@ def q8(unit: Unit) -> float | None:
 
 @pytest.fixture
 def new_indicator(monkeypatch):
-    """The three edits of docs/architecture-engine.md, made in place: the engine's table row (with its minimum
+    """The three edits of docs/architecture.md ("Adding an indicator"), made in place: the engine's table row (with its minimum
     per stage, the one setting it reads), its label and its formula in words."""
     entry = TABLE.register(
         Entry(
