@@ -21,6 +21,7 @@ from django.db.models import (
     Exists,
     ExpressionWrapper,
     F,
+    FilteredRelation,
     FloatField,
     IntegerField,
     OuterRef,
@@ -451,31 +452,34 @@ class ChangeFromLastYear(Kind):
     pages = ("school_year",)
 
     def find(self, params, county_id, year, school_ids=None):
+        # The school joined to its two years (two LEFT JOINs on the (school, year) key): one pass over the county.
         measures = params["measures"]
-        last = SchoolYear.objects.filter(school_id=OuterRef("school_id"), year=year - 1)
-        rows = SchoolYear.objects.filter(school__county_id=county_id, year=year)
+        rows = (
+            School.objects.filter(county_id=county_id)
+            .annotate(
+                now=FilteredRelation("years", condition=Q(years__year=year)),
+                last=FilteredRelation("years", condition=Q(years__year=year - 1)),
+            )
+            .filter(now__id__isnull=False, last__id__isnull=False)
+        )
         flagged = Q()
         for name in measures:
             measure = MEASURES[name]
             rows = rows.annotate(
-                **{
-                    f"now_{name}": measure.expression(),
-                    f"last_{name}": Subquery(
-                        last.annotate(v=measure.expression()).values("v")[:1], output_field=FloatField()
-                    ),
-                }
+                **{f"now_{name}": measure.expression("now__"), f"last_{name}": measure.expression("last__")}
             )
             rows = rows.annotate(
                 **{
                     f"change_{name}": Abs(F(f"now_{name}") - F(f"last_{name}"))
-                    / NullIf(F(f"last_{name}"), 0.0)
+                    / NullIf(F(f"last_{name}"), Value(0.0))
                 }
             )
             flagged |= Q(
                 **{f"last_{name}__gte": params["min_base"], f"change_{name}__gt": params["max_change"]}
             )
-        rows = self.school_filter(rows.filter(flagged), school_ids).order_by("school__code")
-        fields = ["pk", "school_id", "school__code", "school__name"]
+        rows = self.school_filter(rows.filter(flagged), school_ids, "pk").order_by("code")
+        rows = rows.annotate(school_year_id=F("now__id"))
+        fields = ["pk", "school_year_id", "code", "name"]
         for name in measures:
             fields += [f"now_{name}", f"last_{name}"]
         findings = []
@@ -487,11 +491,11 @@ class ChangeFromLastYear(Kind):
                 if abs(now - before) / before > params["max_change"]:
                     findings.append(
                         Finding(
-                            row["school_id"],
-                            "school_year",
                             row["pk"],
+                            "school_year",
+                            row["school_year_id"],
                             _form_field(name),
-                            _school_label(row["school__name"], row["school__code"]),
+                            _school_label(row["name"], row["code"]),
                             {"measure": name, "now": now, "last": before, "year": year},
                         )
                     )
