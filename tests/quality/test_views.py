@@ -220,3 +220,13 @@ def test_the_county_page_costs_the_same_queries_for_few_and_many_schools(county,
     with CaptureQueriesContext(connection) as many:
         client.get(f"/quality/counties/{county.code}/?year={YEAR}")
     assert len(many) == len(few)
+
+
+def test_the_overview_lists_the_counties_in_the_users_region_with_their_latest_check(
+    scene, clerk, official, county, other_county
+):
+    mine = client_for(clerk).get("/quality/").content.decode()
+    assert county.name in mine and other_county.name not in mine
+    city = client_for(official).get("/quality/").content.decode()
+    assert county.name in city and other_county.name in city
+    assert "尚未检查" in city  # the other county has no check yet
