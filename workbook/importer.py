@@ -19,6 +19,7 @@ from core import hooks
 from core.choices import RegionLevel
 from core.models import Region
 from core.scoping import editable_counties, visible_counties
+from indicators.runs import request_recompute
 from schools.models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
 from teachers.models import Teacher
 
@@ -518,6 +519,8 @@ def import_workbook(
                 transaction.set_rollback(True)
             elif result.changed:
                 for year in result.years or [None]:
+                    request_recompute(result.county_ids, year, user=user, trigger="import")
+                    # the other listeners (validation rules, …); the engine finds its run already queued
                     hooks.data_changed(result.county_ids, year, user=user)
     except (_Rejected, pgwrite.Unresolved):
         if not errors:
