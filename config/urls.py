@@ -11,6 +11,7 @@ urlpatterns = [
     path("imports/", include("workbook.urls")),
     path("indicators/", include("indicators.urls")),
     path("plans/", include("plans.urls")),
+    path("quality/", include("quality.urls")),
     path("teachers/", include("teachers.urls")),
     path("audit/", include("audit.urls")),
     path("", include("remedies.urls")),

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 
 from audit.services import record_batch
+from core import hooks
 from core.choices import RegionLevel
 from core.models import Region
 from core.scoping import editable_counties, visible_counties
@@ -525,6 +526,8 @@ def import_workbook(
                 )
                 for year in result.years or [None]:
                     request_recompute(result.county_ids, year, user=user, trigger="import")
+                    # the other listeners (validation rules, …); the engine finds its run already queued
+                    hooks.data_changed(result.county_ids, year, user=user)
     except (_Rejected, pgwrite.Unresolved):
         if not errors:
             errors.add("", None, "", "", "导入时数据库内容发生变化，请重新导入。")

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "teachers",
     "indicators",
     "audit",
+    "quality",
     "plans",
     "workbook",
     "dashboards",
