@@ -173,6 +173,12 @@ def test_a_project_working_on_an_indicator_is_listed_on_its_card_and_in_the_repo
         assert "兰山区生均教学用房扩建" in get(client, clerk, url).content.decode()
 
 
+def test_the_dashboard_carries_the_data_quality_panel_of_its_year(client, computed, county, clerk):
+    page = get(client, clerk, f"/counties/{county.code}/").content.decode()
+    assert "数据质量 · 2024学年" in page
+    assert f"/quality/counties/{county.code}/?year=2024" in page
+
+
 def test_inputs_saved_after_the_computation_are_noticed(client, computed, county, clerk):
     SchoolYear.objects.filter(school__county=county).update(
         updated_at=timezone.now() + datetime.timedelta(minutes=1)
