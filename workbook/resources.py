@@ -84,7 +84,7 @@ class RegionResource(ScopedResource):
 
     class Meta:
         model = Region
-        import_id_fields = ("code",)
+        import_id_fields = Region.natural_key_fields()
         fields = ("code", "name", "level", "parent")
         skip_unchanged = True
 
@@ -94,7 +94,7 @@ class SchoolResource(ScopedResource):
 
     class Meta:
         model = School
-        import_id_fields = ("code",)
+        import_id_fields = School.natural_key_fields()
         fields = (
             "code",
             "name",
@@ -108,13 +108,13 @@ class SchoolResource(ScopedResource):
         skip_unchanged = True
 
 
-def _school_resource(model_cls, id_fields):
+def _school_resource(model_cls):
     meta = type(
         "Meta",
         (),
         {
             "model": model_cls,
-            "import_id_fields": id_fields,
+            "import_id_fields": model_cls.natural_key_fields(),
             "exclude": ("id", "created_at", "updated_at", "updated_by"),
             "skip_unchanged": True,
         },
@@ -131,13 +131,13 @@ def _school_resource(model_cls, id_fields):
     )
 
 
-def _county_resource(model_cls, id_fields):
+def _county_resource(model_cls):
     meta = type(
         "Meta",
         (),
         {
             "model": model_cls,
-            "import_id_fields": id_fields,
+            "import_id_fields": model_cls.natural_key_fields(),
             "exclude": ("id", "created_at", "updated_at", "updated_by", "evidence"),
             "skip_unchanged": True,
         },
@@ -149,13 +149,13 @@ def _county_resource(model_cls, id_fields):
     )
 
 
-SchoolYearResource = _school_resource(SchoolYear, ("school", "year"))
-SchoolClassResource = _school_resource(SchoolClass, ("school", "year", "name"))
-FundingResource = _school_resource(Funding, ("school", "year"))
-AchievementResource = _school_resource(Achievement, ("school", "year", "stage", "subject"))
-CountyYearResource = _county_resource(CountyYear, ("county", "year"))
-MonitoringResource = _county_resource(Monitoring, ("county", "year", "stage", "subject"))
-DeclarationResource = _county_resource(Declaration, ("county", "year", "item_code"))
+SchoolYearResource = _school_resource(SchoolYear)
+SchoolClassResource = _school_resource(SchoolClass)
+FundingResource = _school_resource(Funding)
+AchievementResource = _school_resource(Achievement)
+CountyYearResource = _county_resource(CountyYear)
+MonitoringResource = _county_resource(Monitoring)
+DeclarationResource = _county_resource(Declaration)
 
 
 def read_text_upload(data: bytes) -> bytes:

@@ -39,7 +39,7 @@ class TeacherResource(ScopedResource):
 
     class Meta:
         model = Teacher
-        import_id_fields = ("year", "teacher_id")
+        import_id_fields = Teacher.natural_key_fields()
         exclude = ("id", "created_at", "updated_at", "updated_by")
         skip_unchanged = True
 
