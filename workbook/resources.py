@@ -1,12 +1,14 @@
 """django-import-export resources of every schools model, for the admin's import/export buttons.
 
-Same rules as the workbook importer: foreign keys by natural code, writes only into counties the user may
-edit, exports only what the user may see, CSV read as UTF-8 or GB18030 and written with a BOM, and text that
-could run as a spreadsheet formula escaped on export.
+Every imported row is saved through the owning app's service (schools.services.row_save,
+teachers.services.teacher_save), like a form or the API: the same scope, validation, natural-key refusal and
+recompute. Foreign keys by natural code (keys from the models' natural_key_fields()), exports only what the user
+may see, CSV read as UTF-8 or GB18030 and written with a BOM, and text that could run as a spreadsheet formula
+escaped on export.
 """
 
 from django import forms
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from import_export import fields, resources
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
@@ -25,6 +27,7 @@ from schools.models import (
     SchoolClass,
     SchoolYear,
 )
+from schools.services import row_save
 
 from .exporters import escape_text
 from .uploads import OLE, TEXT, ZIP, UploadRefused, check_upload
@@ -47,18 +50,17 @@ class ScopedResource(resources.ModelResource):
                 return None
         return obj.pk
 
-    def before_save_instance(self, instance, row, **kwargs):
-        user = self.user
-        if user is None or user.is_admin:
-            return
-        county_id = self.county_id_of(instance)
-        if county_id is None or not can_edit_county(user, county_id):
-            raise PermissionDenied("无权导入其他区县的数据")
-        if instance.pk:
-            old = type(instance).objects.filter(pk=instance.pk).first()
-            if old is not None and not can_edit_county(user, self.county_id_of(old)):
-                raise PermissionDenied("无权修改其他区县的数据")
-        instance.updated_by = user
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """Only the cells import-export could not read; the rest is the owning service's (do_instance_save)."""
+        if import_validation_errors:
+            raise ValidationError(import_validation_errors)
+
+    def do_instance_save(self, instance, is_create):
+        """Through the service every other write of the row takes: the same scope, validation, natural-key refusal
+        and recompute (core.hooks.data_changed), inside import-export's transaction (rolled back on a dry run)."""
+        self.save_row(instance, user=self.user)
+
+    save_row = staticmethod(row_save)
 
     def before_delete_instance(self, instance, row, **kwargs):
         if self.user is not None and not self.user.is_admin:
@@ -81,6 +83,15 @@ class RegionResource(ScopedResource):
     def before_save_instance(self, instance, row, **kwargs):
         if self.user is not None and not self.user.is_admin:
             raise PermissionDenied("只有管理员可以导入行政区")
+
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        resources.ModelResource.validate_instance(self, instance, import_validation_errors, validate_unique)
+
+    def do_instance_save(self, instance, is_create):
+        # Regions are no county's input: no service of their own, no recompute (only an administrator imports).
+        if self.user is not None:
+            instance.updated_by = self.user
+        instance.save(force_insert=is_create)
 
     class Meta:
         model = Region
