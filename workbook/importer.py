@@ -414,83 +414,108 @@ def plan_sheet(parsed: ParsedSheet, refs: Refs, errors: ErrorList) -> Plan:
         at = fields.index(county_field)
         _counties_of(plan, {row[at] for row in rows}, refs, of_school=county_field == "school_id")
 
-    key_of = itemgetter(*[fields.index(f) for f in key_fields])
-    parent_at = fields.index(parent) if parent else None
     # A stored row whose school is in a county the user may not edit cannot be taken over by the file (a teacher
     # number is unique in a year across the province, the school is not part of the key).
     check_moves = refs.scoped and parent is not None and parent not in key_fields
-    stored, stale = _stored_rows(model, fields, key_fields, parent, rows, plan.years, check_moves, key_of)
-    if sheet.replaces:
-        plan.change.delete = stale
-    create, update = plan.change.create, plan.change.update
-    for number, row in zip(numbers, rows, strict=True):
-        old = stored.get(key_of(row))
-        if old is None:
-            create.append(row)
-            continue
-        old_values, old_county = old
-        if check_moves and old_values[parent_at] != row[parent_at] and old_county not in refs.editable:
-            key_column = sheet.column(sheet.natural_key[-1])
-            errors.add(
-                parsed.name, number, key_column.zh, row[fields.index(key_fields[-1])], MOVED_FROM_ELSEWHERE
-            )
-        if old_values != row:
-            update.append(row)
-        else:
-            plan.unchanged += 1
+    if plan.years and not model.objects.filter(year__in=plan.years).exists():
+        plan.change.create = rows  # a first import of these years: nothing stored can match or go stale
+    else:
+        _compare(plan, rows, numbers, parent, check_moves, refs, errors)
+    parsed.rows = []  # the plan holds the rows now; a 200 000-row sheet is not kept twice
     return plan
 
 
-def _stored_rows(model, fields, key_fields, parent, rows, years, with_county, key_of):
-    """The stored rows the file's rows meet: {natural key: (values in `fields` order, county id or None)}, and
-    the primary keys of stored rows of the file's school-years (county-years) that the file no longer lists."""
-    stored: dict = {}
-    stale: list[int] = []
-    if years and not model.objects.filter(year__in=years).exists():
-        return stored, stale  # a first import of these years: nothing stored can match or go stale
-    county = ("school__county_id" if parent == "school_id" else parent) if with_county else None
+BATCH_ROWS = 20_000  # file rows compared per query of stored rows: bounds memory whatever the file size
+
+
+def _compare(
+    plan: Plan, rows: list[tuple], numbers: list[int], parent, check_moves: bool, refs, errors
+) -> None:
+    """Sort the rows into create / update / unchanged against the stored rows they meet, and list the stale rows
+    of the school-years (county-years) the file replaces. Stored rows are read a batch at a time: by parent
+    (school or county) and year, then, for keys without the parent (a teacher number), by key wherever stored."""
+    change = plan.change
+    model, fields, key_fields = change.model, list(change.fields), list(change.key)
+    parsed = plan.sheet
+    sheet = parsed.sheet
+    key_of = itemgetter(*[fields.index(f) for f in key_fields])
+    county = ("school__county_id" if parent == "school_id" else parent) if check_moves else None
     wanted = ["pk", *fields, *([county] if county else [])]
     width = len(fields)
     step = _params_per_statement()
+    parent_at = fields.index(parent) if parent else None
+    number_column = sheet.column(sheet.natural_key[-1]).zh
+    number_at = fields.index(key_fields[-1])
 
-    def load(queryset):
+    def stored_of(queryset) -> dict:
+        found = {}
         for values in queryset.values_list(*wanted):
             record = values[1 : width + 1]
-            stored[key_of(record)] = (record, values[-1] if county else None)
-            yield values[0], record
+            found[key_of(record)] = (values[0], record, values[-1] if county else None)
+        return found
 
-    if parent is not None:
-        # Everything stored for the file's parents and years: the rows the file updates when the parent is in the
-        # key, and the rows it replaces either way.
-        parent_at = fields.index(parent)
+    def classify(indices, found: dict, missing: list | None) -> None:
+        for i in indices:
+            row = rows[i]
+            old = found.get(key_of(row))
+            if old is None:
+                if missing is None:
+                    change.create.append(row)
+                else:
+                    missing.append(i)
+                continue
+            _pk, old_values, old_county = old
+            if check_moves and old_values[parent_at] != row[parent_at] and old_county not in refs.editable:
+                errors.add(parsed.name, numbers[i], number_column, row[number_at], MOVED_FROM_ELSEWHERE)
+            if old_values != row:
+                change.update.append(row)
+            else:
+                plan.unchanged += 1
+
+    by_key: list[int] = []  # rows to look up by their key wherever stored
+    if parent is None:
+        by_key = list(range(len(rows)))
+    else:
         year_at = fields.index("year")
-        pairs = {(row[parent_at], row[year_at]) for row in rows if type(row[parent_at]) is not NewRef}
-        parents = sorted({p for p, _y in pairs})
-        keys = {key_of(row) for row in rows}
-        for start in range(0, len(parents), step):
-            queryset = model.objects.filter(
-                **{f"{parent}__in": parents[start : start + step], "year__in": years}
-            )
-            for pk, record in load(queryset):
-                if (record[parent_at], record[year_at]) in pairs and key_of(record) not in keys:
-                    stale.append(pk)
-    if parent is None or parent not in key_fields:
-        # Rows found by their key wherever they are stored (a teacher number at another school, a school code).
-        prefix_fields, last = key_fields[:-1], key_fields[-1]
-        prefix_at = [fields.index(f) for f in prefix_fields]
-        last_at = fields.index(last)
+        keyed_by_parent = parent in key_fields
         groups: dict = defaultdict(list)
-        for row in rows:
-            key = key_of(row)
-            if key not in stored:
-                groups[tuple(row[i] for i in prefix_at)].append(row[last_at])
-        for prefix, values in groups.items():
-            lookup = dict(zip(prefix_fields, prefix, strict=True))
-            for start in range(0, len(values), step):
-                queryset = model.objects.filter(**lookup, **{f"{last}__in": values[start : start + step]})
-                for _ in load(queryset):
-                    pass
-    return stored, stale
+        for i, row in enumerate(rows):
+            groups[row[parent_at]].append(i)
+        pairs = {(row[parent_at], row[year_at]) for row in rows}
+        file_keys = {key_of(row) for row in rows} if sheet.replaces else set()
+        years = sorted(plan.years)
+        batch: list = []
+        size = 0
+        parents = [p for p in groups if type(p) is not NewRef]
+        for p in [p for p in groups if type(p) is NewRef]:  # nothing stored under a parent that is new
+            if keyed_by_parent:
+                change.create.extend(rows[i] for i in groups[p])
+            else:
+                by_key.extend(groups[p])
+        for n, p in enumerate(sorted(parents)):
+            batch.append(p)
+            size += len(groups[p])
+            if size < BATCH_ROWS and len(batch) < step and n < len(parents) - 1:
+                continue
+            found = stored_of(model.objects.filter(**{f"{parent}__in": batch, "year__in": years}))
+            if sheet.replaces:
+                for key, (pk, record, _c) in found.items():
+                    if key not in file_keys and (record[parent_at], record[year_at]) in pairs:
+                        change.delete.append(pk)
+            classify([i for q in batch for i in groups[q]], found, None if keyed_by_parent else by_key)
+            batch, size = [], 0
+    if by_key:
+        prefix_at = [fields.index(f) for f in key_fields[:-1]]
+        by_prefix: dict = defaultdict(list)
+        for i in by_key:
+            by_prefix[tuple(rows[i][a] for a in prefix_at)].append(i)
+        for prefix, indices in by_prefix.items():
+            lookup = dict(zip(key_fields[:-1], prefix, strict=True))
+            for start in range(0, len(indices), step):
+                chunk = indices[start : start + step]
+                values = [rows[i][number_at] for i in chunk]
+                found = stored_of(model.objects.filter(**lookup, **{f"{key_fields[-1]}__in": values}))
+                classify(chunk, found, None)
 
 
 def _params_per_statement() -> int:

@@ -135,12 +135,16 @@ class PostgresWriter(Writer):
         force = f", FORCE_NOT_NULL ({', '.join(_q(c) for c in forced)})" if forced else ""
         sql = f"COPY {table} ({', '.join(_q(c) for c in columns)}) FROM STDIN WITH (FORMAT csv{force})"
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        # The tail (defaults, stamps) is the same on every row: rendered once, it ends each line.
+        suffix = io.StringIO()
+        csv.writer(suffix, lineterminator="").writerow(tail)
+        ending = f",{suffix.getvalue()}\n" if tail else "\n"
+        writer = csv.writer(buffer, lineterminator=ending)
         with connection.cursor() as cursor, connection.wrap_database_errors:  # Django's errors, as execute()
             raw = cursor.cursor
             pending = 0
             for row in rows:
-                writer.writerow((*row, *tail) if tail else row)
+                writer.writerow(row)
                 pending += 1
                 if pending == CHUNK:
                     buffer.seek(0)
