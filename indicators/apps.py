@@ -11,6 +11,7 @@ class IndicatorsConfig(AppConfig):
     def ready(self) -> None:
         # Writes below this layer announce changed inputs through core.hooks; the engine answers with a recompute.
         # (services imports models, which Django allows only once the registry is ready: hence here.)
-        from . import runs
+        # Importing the tasks registers them, so runs.dispatch_pending finds them by name in every process.
+        from . import runs, tasks  # noqa: F401
 
         hooks.on_data_changed(runs.data_changed)

@@ -64,6 +64,7 @@ class RecomputeRun(models.Model):
         COMMAND = "command", _("命令")
 
     class Status(models.TextChoices):
+        QUEUED = "queued", _("等待中")
         RUNNING = "running", _("进行中")
         DONE = "done", _("已完成")
         PARTIAL = "partial", _("部分失败")
@@ -84,6 +85,12 @@ class RecomputeRun(models.Model):
     status = models.CharField(_("状态"), max_length=10, choices=Status.choices, default=Status.RUNNING)
     counties = models.JSONField(_("各区县状态"), default=dict, blank=True)
     error = models.TextField(_("错误"), blank=True)
+    # The lifecycle (indicators.runs): queued → handed to the broker (dispatched_at; None while the broker is
+    # unreachable, so the sweeper sends it later) → running (heartbeat_at: the last sign of a worker's life) →
+    # done / partial / failed. A running run whose heartbeat is stale is resumed (resumes counts it) or failed.
+    dispatched_at = models.DateTimeField(_("派发时间"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("最近进展"), null=True, blank=True)
+    resumes = models.PositiveSmallIntegerField(_("续算次数"), default=0)
 
     class Meta:
         verbose_name = _("重算记录")

@@ -83,11 +83,9 @@ def rollups_refresh(year: int | None = None, region_ids: Iterable[int] | None = 
     return written
 
 
-def rollups_refresh_for_counties(county_ids: Iterable[int]) -> None:
-    """Refresh the roll-ups of the cities and provinces above these counties, for each year they have results."""
-    ids = list(county_ids)
-    parents = Region.objects.filter(pk__in=ids).values_list("parent_id", "parent__parent_id")
+def rollups_refresh_above(county_ids: Iterable[int], year: int) -> list[RegionRollup]:
+    """Refresh, for one year, the roll-ups of the cities and provinces above these counties: what every run does
+    when it finishes, whichever way it was executed."""
+    parents = Region.objects.filter(pk__in=list(county_ids)).values_list("parent_id", "parent__parent_id")
     region_ids = {r for pair in parents for r in pair if r}
-    years = set(CountyResult.objects.filter(county_id__in=ids).values_list("year", flat=True))
-    for year in years:
-        rollups_refresh(year, region_ids)
+    return rollups_refresh(year, region_ids) if region_ids else []

@@ -328,3 +328,16 @@ def school_results(school_id: int, county_id: int) -> dict[str, Any] | None:
         "floor_percent": round(floor * 100),
         "stages": stages,
     }
+
+
+def recompute_pending(county_id: int) -> RecomputeRun | None:
+    """The run that is to recompute this county (queued, possibly waiting for the broker, or running), if any:
+    pages say the figures shown are about to change."""
+    return (
+        RecomputeRun.objects.filter(
+            status__in=[RecomputeRun.Status.QUEUED, RecomputeRun.Status.RUNNING],
+            counties__has_key=str(county_id),
+        )
+        .order_by("pk")
+        .first()
+    )

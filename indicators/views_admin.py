@@ -225,7 +225,7 @@ def _run_view(run: RecomputeRun, user) -> dict:
     rows.sort(key=lambda r: r["county"].code)
     total = len(entries)
     finished = sum(1 for e in entries.values() if (e or {}).get("status") not in (None, "", "queued"))
-    running = run.status == RecomputeRun.Status.RUNNING
+    running = run.status in (RecomputeRun.Status.QUEUED, RecomputeRun.Status.RUNNING)
     if total:
         percent = round(100 * finished / total) if running else 100
     else:
@@ -237,6 +237,8 @@ def _run_view(run: RecomputeRun, user) -> dict:
         "finished": finished,
         "percent": percent,
         "running": running,
+        # queued while the broker is unreachable: the sweeper sends it once the broker is back
+        "waiting_for_broker": run.status == RecomputeRun.Status.QUEUED and run.dispatched_at is None,
         "hidden": total - len(rows),
     }
 

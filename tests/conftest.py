@@ -7,7 +7,9 @@ they are skipped with the reason printed.
 """
 
 import os
+import shutil
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
 from django.conf import settings
@@ -48,9 +50,32 @@ def worker_unavailable_reason() -> str | None:
     return None
 
 
+def faults_unavailable_reason() -> str | None:
+    """The fault tests (marker `faults`) start and stop a Redis server of their own: never the shared one."""
+    reason = worker_unavailable_reason()
+    if reason:
+        return reason
+    if urlparse(settings.CELERY_BROKER_URL).port in (None, 6379):
+        return (
+            "needs a broker on a port of its own (e.g. redis://127.0.0.1:6391/0): the tests stop that Redis"
+        )
+    if shutil.which("redis-server") is None:
+        return "needs redis-server"
+    return None
+
+
 def pytest_collection_modifyitems(config, items):
     reason = worker_unavailable_reason()
+    faults_reason = (
+        faults_unavailable_reason() if any(i.get_closest_marker("faults") for i in items) else None
+    )
     for item in items:
+        if item.get_closest_marker("faults") is not None:
+            if faults_reason:
+                item.add_marker(pytest.mark.skip(reason=faults_reason))
+            elif item.get_closest_marker("django_db") is None:
+                item.add_marker(pytest.mark.django_db(transaction=True))
+            continue
         if item.get_closest_marker("worker") is None:
             continue
         if reason:

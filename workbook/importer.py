@@ -16,10 +16,10 @@ from operator import itemgetter
 
 from django.db import IntegrityError, connection, transaction
 
-from core import hooks
 from core.choices import RegionLevel
 from core.models import Region
 from core.scoping import editable_counties, visible_counties
+from indicators.runs import request_recompute
 from schools.models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
 from teachers.models import Teacher
 
@@ -566,7 +566,7 @@ def commit(plans: list[Plan], *, user, dry_run: bool) -> Committed:
             transaction.set_rollback(True)
         elif any(c["created"] or c["updated"] or c["deleted"] for c in counts.values()):
             for year in years or [None]:
-                hooks.data_changed(county_ids, year, user=user)
+                request_recompute(county_ids, year, user=user, trigger="import")
     return Committed(counts, sorted(county_ids), years)
 
 

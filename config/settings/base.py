@@ -201,23 +201,52 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
+# A publish to an unreachable broker fails within about a second instead of retrying for long: a write whose
+# recompute cannot be sent still answers at once (the run stays queued and the sweeper sends it later).
+CELERY_BROKER_CONNECTION_TIMEOUT = float(os.environ.get("CELERY_BROKER_CONNECTION_TIMEOUT", "1"))
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "max_retries": 1,
+    "interval_start": 0,
+    "interval_step": 0.2,
+    "interval_max": 0.2,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 1
+# Recompute runs (indicators.runs): a data change waits RECOMPUTE_DEBOUNCE_SECONDS in the broker, so the edits of
+# a burst committed meanwhile join the same run, and reaches the report well within 10 s.
+RECOMPUTE_DEBOUNCE_SECONDS = int(os.environ.get("RECOMPUTE_DEBOUNCE_SECONDS", "2"))
+# Counties per task of a run (their inputs are read in one query per source); a province of 120 makes 6 tasks.
+RECOMPUTE_BATCH_COUNTIES = int(os.environ.get("RECOMPUTE_BATCH_COUNTIES", "20"))
+# The sweeper (beat) sends runs queued while the broker was down and resumes (at most RECOMPUTE_RUN_MAX_RESUMES
+# times, then fails) a running run without a sign of life for RECOMPUTE_RUN_STALE_SECONDS: a batch of 20 counties
+# takes a few seconds, so a run is never left "running" more than stale + sweep seconds after its worker died.
+RECOMPUTE_SWEEP_SECONDS = float(os.environ.get("RECOMPUTE_SWEEP_SECONDS", "30"))
+RECOMPUTE_RUN_STALE_SECONDS = int(os.environ.get("RECOMPUTE_RUN_STALE_SECONDS", "120"))
+RECOMPUTE_RUN_MAX_RESUMES = int(os.environ.get("RECOMPUTE_RUN_MAX_RESUMES", "2"))
 CELERY_BEAT_SCHEDULE = {
     "nightly-full-recompute": {
         "task": "indicators.tasks.recompute_all",
         "schedule": 60 * 60 * 24,
         "options": {"expires": 60 * 60 * 6},
     },
+    "recompute-sweep": {
+        "task": "indicators.tasks.sweep_runs",
+        "schedule": RECOMPUTE_SWEEP_SECONDS,
+        "options": {"expires": RECOMPUTE_SWEEP_SECONDS},
+    },
 }
-# Seconds a data change waits before its county is recomputed, so a burst of edits costs one recompute.
-RECOMPUTE_DEBOUNCE_SECONDS = int(os.environ.get("RECOMPUTE_DEBOUNCE_SECONDS", "30"))
-# The recompute debounce marks queued counties in the cache, so web and worker processes must share it: Redis
-# whenever one is configured (REDIS_URL, else a redis:// broker), process-local memory otherwise.
+# The API throttles count in the cache, so web processes must share it: Redis whenever one is configured
+# (REDIS_URL, else a redis:// broker), process-local memory otherwise. An unreachable cache lets requests through
+# (core.throttling); nothing else depends on it.
 _CACHE_REDIS_URL = os.environ.get("REDIS_URL") or (
     CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
 )
 CACHES = {
     "default": (
-        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_REDIS_URL}
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": _CACHE_REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
         if _CACHE_REDIS_URL
         else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "junheng"}
     )

@@ -83,12 +83,12 @@ def test_a_run_in_progress_shows_each_county_queued_and_reloads_itself(
 
     page = client.get(run_url(run)).content.decode()
 
-    assert 'http-equiv="refresh"' in page and "进行中" in page
+    assert 'http-equiv="refresh"' in page and "等待中" in page
     assert "50%" in page and "已完成 1 / 2 个区县" in page
     rows = page.split('class="data run-counties"')[1]
     assert rows.index("兰山区") < rows.index("已完成") < rows.index("罗庄区") < rows.index("排队中")
     progress = client.get(progress_url(run)).json()
-    assert progress["status"] == "running" and progress["percent"] == 50 and progress["total"] == 2
+    assert progress["status"] == "queued" and progress["percent"] == 50 and progress["total"] == 2
     assert [(c["code"], c["status"]) for c in progress["counties"]] == [
         ("371302", "done"),
         ("371311", "queued"),
@@ -108,7 +108,10 @@ def test_admin_recomputes_every_county_of_the_chosen_year_and_the_run_tells_whic
 
     run = RecomputeRun.objects.get()
     assert response.url == run_url(run)
-    assert run.counties == {str(county.pk): {"status": "done"}, str(other_county.pk): {"status": "no_data"}}
+    assert run.counties == {
+        str(county.pk): {"status": "done", "year": 2024},
+        str(other_county.pk): {"status": "no_data"},
+    }
     assert CountyResult.objects.filter(county=county, year=2024, run=run).exists()
     page = client.get(run_url(run)).content.decode()
     assert "已完成" in page and "无数据" in page and "罗庄区" in page
@@ -124,8 +127,9 @@ def test_recompute_all_refuses_a_year_without_data(client, admin_user, county):
 
 def test_a_failing_county_is_shown_with_its_error(client, admin_user, county):
     run = runs.recompute_start([county.pk], None, user=admin_user)
+    runs.run_begin(run.pk)
     runs.run_record(run, county.pk, "error", "ValueError: 数据有误")
-    runs.run_finish(run)
+    runs.run_finish(run.pk)
     client.force_login(admin_user)
 
     page = client.get(run_url(run)).content.decode()

@@ -252,14 +252,18 @@ def test_a_row_stored_meanwhile_by_another_session_rolls_the_whole_file_back(tmp
     assert not School.objects.exists() and not Teacher.objects.exists()
 
 
-def test_the_import_asks_for_one_recompute_of_each_county_and_year_it_changed(tmp_path, county, monkeypatch):
-    from core import hooks
+def test_the_import_asks_for_one_recompute_of_each_county_and_year_it_changed(
+    tmp_path, county, clerk, monkeypatch
+):
+    from workbook import importer
 
     calls = []
-    monkeypatch.setattr(hooks, "_listeners", [lambda ids, year, user=None: calls.append((sorted(ids), year))])
+    monkeypatch.setattr(
+        importer, "request_recompute", lambda ids, year, **how: calls.append((sorted(ids), year, how))
+    )
     path = write_xlsx(tmp_path / "f.xlsx", basic_sheets())
 
-    assert import_workbook(path).ok
-    assert import_workbook(path).ok  # unchanged: nothing to recompute
+    assert import_workbook(path, user=clerk).ok
+    assert import_workbook(path, user=clerk).ok  # unchanged: nothing to recompute
 
-    assert calls == [([county.pk], 2024)]
+    assert calls == [([county.pk], 2024, {"user": clerk, "trigger": "import"})]

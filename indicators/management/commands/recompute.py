@@ -18,7 +18,7 @@ class Command(BaseCommand):
             counties = counties.filter(code=county)
             if not counties.exists():
                 raise CommandError(f"区县 {county} 不存在")
-        run = runs.recompute_many(counties.values_list("pk", flat=True), year, trigger="command")
+        run = runs.recompute_many(counties.values_list("pk", flat=True), year, trigger=runs.Trigger.COMMAND)
         codes = dict(counties.values_list("pk", "code"))
         for county_id, outcome in sorted(run.counties.items()):
             code = codes.get(int(county_id), county_id)
