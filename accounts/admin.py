@@ -25,3 +25,9 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "role", "region", "is_active", "last_login")
     list_filter = ("role", "is_active")
     autocomplete_fields = ("region",)
+
+    def save_model(self, request, obj, form, change):
+        old = User.objects.filter(pk=obj.pk).values_list("role", "region_id").first() if change else None
+        super().save_model(request, obj, form, change)
+        old_role, old_region_id = old or (None, None)
+        services.role_changed(obj, by=request.user, old_role=old_role, old_region_id=old_region_id)

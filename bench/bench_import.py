@@ -320,6 +320,10 @@ def workbook_reset(county_id: int) -> None:
     SchoolClass.objects.filter(school__in=schools)._raw_delete(SchoolClass.objects.db)
     schools.delete()
     with connection.cursor() as cursor:
+        # the audit trail starts empty in every round, so each round records the same rows
+        from audit.registry import AUDITED
+
+        cursor.execute("TRUNCATE " + ", ".join(a.history._meta.db_table for a in AUDITED))
         cursor.execute("VACUUM ANALYZE")
 
 
@@ -348,10 +352,15 @@ def workbook_child(kind: str, path: str) -> None:
         seconds = time.perf_counter() - start
         timings: dict = {}
     else:
+        from audit.context import importing
+        from workbook import importer
         from workbook.importer import import_workbook
 
+        if os.environ.get("BENCH_AUDIT") == "off":  # --audit-compare: the import without its audit record
+            importer.record_batch = lambda **kwargs: {}
         start = time.perf_counter()
-        result = import_workbook(path)
+        with importing(None):  # as the web flow and the import_workbook command run it
+            result = import_workbook(path)
         seconds = time.perf_counter() - start
         assert result.ok, result.errors[:3]
         if kind == "again":
@@ -394,13 +403,13 @@ def workbook_main(args) -> None:
     files = workbook_prepare(args.schools, args.teachers_per_school, args.classes_per_school, folder)
     county_id, teachers = files["county"].pk, files["teachers"]
 
-    def child(kind: str, path: Path) -> dict:
+    def child(kind: str, path: Path, audit: str = "on") -> dict:
         out = (
             subprocess.run(
                 [sys.executable, __file__, "--workbook-child", kind, str(path)],
                 capture_output=True,
                 text=True,
-                env=os.environ,
+                env={**os.environ, "BENCH_AUDIT": audit},
                 check=True,
             )
             .stdout.strip()
@@ -424,6 +433,9 @@ def workbook_main(args) -> None:
     def copy() -> dict:
         return {"copy": child("copy", files["teacher_file"])}
 
+    if args.audit_compare:
+        audit_compare(args, files, county_id, teachers, child)
+        return
     paths = [csv_chain, xlsx, copy]
     runs: dict[str, list[dict]] = {}
     for round_ in range(args.repeat):
@@ -468,6 +480,42 @@ def workbook_main(args) -> None:
         )
 
 
+def audit_compare(args, files, county_id: int, teachers: int, child) -> None:
+    """The CSV chain (first import, same folder again, 5 % changed) with and without the audit trail's set-wise
+    record (audit.services.record_batch), alternating on/off every round (the first variant alternates too)."""
+    import statistics
+
+    from django.db import connection
+
+    runs: dict[tuple[str, str], list[float]] = {}
+    for round_ in range(args.repeat):
+        variants = ["on", "off"] if round_ % 2 == 0 else ["off", "on"]
+        for audit in variants:
+            workbook_reset(county_id)
+            for key, kind, path in (
+                ("csv", "import", files["csv"]),
+                ("csv_again", "again", files["csv"]),
+                ("csv_5pct", "import", files["csv_5pct"]),
+            ):
+                runs.setdefault((key, audit), []).append(child(kind, path, audit)["seconds"])
+    workbook_reset(county_id)
+    print(
+        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}, PostgreSQL {connection.pg_version // 10000}; load at the end "
+        f"{os.getloadavg()[0]:.1f}; {args.repeat} rounds, audit on/off alternating"
+    )
+    print("Rows per sheet: " + ", ".join(f"{k.removesuffix('.csv')} {v:,}" for k, v in files["rows"].items()))
+    print("| path | without audit (median) | with audit (median) | ratio | runs |\n|---|---:|---:|---:|---:|")
+    labels = {
+        "csv": "whole county, GB18030 CSV folder (every row created)",
+        "csv_again": "… the same folder again (nothing changed)",
+        "csv_5pct": "… 5 % of teachers and classes changed",
+    }
+    for key, label in labels.items():
+        off, on = statistics.median(runs[(key, "off")]), statistics.median(runs[(key, "on")])
+        print(f"| {label} | {off:.2f} s | {on:.2f} s | {on / off:.2f}× | {len(runs[(key, 'on')])} |")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=200_000)
@@ -479,6 +527,11 @@ def main():
     parser.add_argument("--teachers-per-school", type=int, default=53)
     parser.add_argument("--classes-per-school", type=int, default=20)
     parser.add_argument("--workbook-child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--audit-compare",
+        action="store_true",
+        help="with --workbook: the CSV chain with and without the audit record",
+    )
     args = parser.parse_args()
     if args.workbook_child:
         workbook_child(*args.workbook_child)

@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("indicators.api")),
     path("", include("plans.api")),
     path("", include("remedies.api")),
+    path("", include("audit.api")),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", login_required(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
 ]

@@ -12,6 +12,7 @@ urlpatterns = [
     path("indicators/", include("indicators.urls")),
     path("plans/", include("plans.urls")),
     path("teachers/", include("teachers.urls")),
+    path("audit/", include("audit.urls")),
     path("", include("remedies.urls")),
     path("", include("schools.urls")),
     # after schools.urls: its "schools/new/" must win over the school page's "schools/<code>/"

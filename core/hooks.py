@@ -88,3 +88,28 @@ def open_violations(county_id: int, year: int) -> list[dict]:
     for provider in _violation_providers:
         found.extend(provider(county_id, year))
     return found
+
+
+# --- Stored results changed ----------------------------------------------------------------------------------------
+# The engine announces, after a run has written results and roll-ups, which counties' stored results changed; the
+# plans app (a layer above the engine) subscribes in its ready() and re-judges its targets on commit. So the engine
+# never imports plans. Listeners must only queue work on commit.
+
+
+class ResultsListener(Protocol):
+    def __call__(self, county_ids: Iterable[int]) -> None: ...
+
+
+_results_listeners: list[ResultsListener] = []
+
+
+def on_results_changed(listener: ResultsListener) -> None:
+    if listener not in _results_listeners:
+        _results_listeners.append(listener)
+
+
+def results_changed(county_ids: Iterable[int]) -> None:
+    """The stored results (and roll-ups) of these counties were rewritten in the current transaction."""
+    ids = sorted({int(c) for c in county_ids if c})
+    for listener in _results_listeners:
+        listener(ids)

@@ -1,8 +1,12 @@
 """Reads that span the registry for the dashboards' pages."""
 
-from django.db.models import Count, Max
+from django.db.models import Count, Max, Q, Sum
+from django.utils import timezone
 
 from core.scoping import scope, visible_counties
+from indicators import selectors as indicator_selectors
+from indicators.models import CountyResult, IndicatorResult, UnitResult
+from indicators.report.model import QUALITY_2017
 from schools.models import Achievement, Funding, School, SchoolClass, SchoolYear
 from teachers.models import Teacher
 
@@ -25,34 +29,184 @@ def home_summary(*, user) -> dict:
     }
 
 
-def school_years_overview(*, school: School) -> list[dict]:
-    """One row per year that has any data for the school: facts, classes, teachers, funding, achievement."""
+def school_years_overview(*, school: School) -> tuple[list[dict], dict[int, dict]]:
+    """One row per year that has any data for the school (facts, classes, teachers, funding, achievement), newest
+    first, and per year its classes and teachers by stage (school_roster's shape). Five queries: classes and
+    teachers are counted by year and stage in the database."""
     facts = {row.year: row for row in SchoolYear.objects.filter(school=school)}
     funding = {row.year: row for row in Funding.objects.filter(school=school)}
-    classes = dict(
+    rosters: dict[int, dict] = {}
+
+    def roster(year: int) -> dict:
+        return rosters.setdefault(year, {"year": year, "classes": {}, "teachers": {}})
+
+    for row in (
         SchoolClass.objects.filter(school=school)
-        .values("year")
-        .annotate(n=Count("pk"))
-        .values_list("year", "n")
-    )
-    teachers = dict(
-        Teacher.objects.filter(school=school).values("year").annotate(n=Count("pk")).values_list("year", "n")
-    )
+        .values("year", "stage")
+        .annotate(
+            n=Count("pk"),
+            pupils=Sum("students"),
+            largest=Max("students"),
+            large=Count("pk", filter=Q(students__gte=56)),
+            super_large=Count("pk", filter=Q(students__gte=66)),
+        )
+        .order_by("year", "stage")
+    ):
+        roster(row["year"])["classes"][row["stage"]] = row
+    for row in (
+        Teacher.objects.filter(school=school)
+        .values("year", "stage")
+        .annotate(
+            n=Count("pk"),
+            n_full_time=Count("pk", filter=Q(full_time=True)),
+            n_bachelor_plus=Count("pk", filter=Q(full_time=True, degree__in=("bachelor", "postgraduate"))),
+            n_backbone=Count("pk", filter=Q(backbone_level__in=("county", "city", "province", "national"))),
+        )
+        .order_by("year", "stage")
+    ):
+        roster(row["year"])["teachers"][row["stage"]] = row
     achievements = dict(
         Achievement.objects.filter(school=school)
         .values("year")
         .annotate(n=Count("pk"))
         .values_list("year", "n")
     )
-    years = sorted(set(facts) | set(funding) | set(classes) | set(teachers) | set(achievements), reverse=True)
-    return [
+    years = sorted(set(facts) | set(funding) | set(rosters) | set(achievements), reverse=True)
+    rows = [
         {
             "year": year,
             "facts": facts.get(year),
             "funding": funding.get(year),
-            "classes": classes.get(year, 0),
-            "teachers": teachers.get(year, 0),
+            "classes": sum(r["n"] for r in rosters.get(year, {}).get("classes", {}).values()),
+            "teachers": sum(r["n"] for r in rosters.get(year, {}).get("teachers", {}).values()),
             "achievements": achievements.get(year, 0),
         }
         for year in years
     ]
+    return rows, rosters
+
+
+# ---------------------------------------------------------------- the county dashboard
+
+
+def class_sizes(*, county_id: int, year: int) -> dict[str, list[tuple[int, int]]]:
+    """stage → [(pupils in a class, how many classes)] over every class of the county-year: one grouped query, the
+    classes themselves never leave the database."""
+    rows = (
+        SchoolClass.objects.filter(school__county_id=county_id, year=year)
+        .values("stage", "students")
+        .annotate(n=Count("pk"))
+        .order_by("stage", "students")
+        .values_list("stage", "students", "n")
+    )
+    out: dict[str, list[tuple[int, int]]] = {}
+    for stage, students, n in rows:
+        out.setdefault(stage, []).append((students, n))
+    return out
+
+
+def ratio_history(*, county_id: int) -> list[dict]:
+    """The urban–rural degree ratio of every stored year of the county, pooled and by stage (oldest first): one
+    query reading two values out of each stored report."""
+    rows = (
+        CountyResult.objects.filter(county_id=county_id)
+        .order_by("year")
+        .values_list(
+            "year",
+            "degree_ratio",
+            "report__urban_rural_degree_ratio__by_stage",
+            "report__urban_rural_degree_ratio__target",
+        )
+    )
+    out = []
+    for year, pooled, by_stage, target in rows:
+        stages = by_stage if isinstance(by_stage, dict) else {}
+        out.append(
+            {
+                "year": year,
+                "pooled": pooled,
+                "target": target,
+                "by_stage": {s: (v or {}).get("ratio") for s, v in stages.items() if isinstance(v, dict)},
+            }
+        )
+    return out
+
+
+# ---------------------------------------------------------------- the school page
+
+
+def school_results(*, school: School) -> tuple[dict | None, dict]:
+    """The school's 2017 resource figures from its county's latest stored result (the shape of
+    indicators.selectors.school_results, which the presenter's school panel reads), and its history: its units in
+    every stored year (oldest first), the thresholds of each year and every unit of the latest result (for its
+    rank in the county). Four queries whatever the number of years and schools."""
+    empty = {"units": [], "thresholds": {}, "peers": []}
+    result = indicator_selectors.county_result(school.county_id)
+    if result is None:
+        return None, empty
+    units = list(
+        UnitResult.objects.filter(school=school, standard=QUALITY_2017, result__county_id=school.county_id)
+        .order_by("result__year", "stage")
+        .values("result_id", "result__year", "stage", "students", "values", "met", "passed", "shortfalls")
+    )
+    thresholds: dict[tuple[int, str, str], float | None] = {
+        (year, stage, code): threshold
+        for year, stage, code, threshold in IndicatorResult.objects.filter(
+            result__county_id=school.county_id, standard=QUALITY_2017
+        ).values_list("result__year", "stage", "code", "threshold")
+    }
+    peers = list(
+        UnitResult.objects.filter(result=result, standard=QUALITY_2017).values("stage", "values", "met")
+    )
+    params = result.rule_set.params
+    floor = params.get("school_floor", 0.85)
+    stages = []
+    for unit in (u for u in units if u["result_id"] == result.pk):
+        rows = []
+        for code, value in sorted((unit["values"] or {}).items(), key=lambda kv: (len(kv[0]), kv[0])):
+            threshold = thresholds.get((result.year, unit["stage"], code))
+            met = None if value is None or threshold is None else value >= threshold
+            rows.append(
+                {
+                    "code": code,
+                    "value": value,
+                    "threshold": threshold,
+                    "met": met,
+                    "shortfall": (unit["shortfalls"] or {}).get(code),
+                }
+            )
+        stages.append(
+            {
+                "stage": unit["stage"],
+                "students": unit["students"],
+                "met": unit["met"],
+                "passed": unit["passed"],
+                "rows": rows,
+            }
+        )
+    results = {
+        "year": result.year,
+        "computed_at": timezone.localtime(result.computed_at),
+        "rule_set": {"code": result.rule_set.code, "version": result.rule_set.version},
+        "min_met": params.get("school_min_met"),
+        "floor_percent": round(floor * 100),
+        "stages": stages,
+    }
+    return results, {"units": units, "thresholds": thresholds, "peers": peers}
+
+
+def school_facts(*, school_code: str, county_id: int, year: int) -> dict | None:
+    """The school's reported facts of one year (学校学年数据), for the "how computed" of its figures."""
+    row = (
+        SchoolYear.objects.filter(school__code=school_code, school__county_id=county_id, year=year)
+        .values(*SchoolYear.FACT_FIELDS)
+        .first()
+    )
+    return row
+
+
+def result_years(*, county_id: int) -> list[int]:
+    """The years the county has a stored result for, newest first (the dashboard's year switch)."""
+    return list(
+        CountyResult.objects.filter(county_id=county_id).order_by("-year").values_list("year", flat=True)
+    )

@@ -6,12 +6,14 @@ outside the user's region answers 404.
 """
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 
 from core.choices import RegionLevel
 from core.scoping import can_edit_county, editable_counties, visible_counties, visible_regions
 from indicators import presenter
 from indicators import selectors as indicator_selectors
+from indicators.presenter import dashboard as words
 from indicators.presenter.numbers import judged, plain
 from plans import results
 from plans import selectors as plan_selectors
@@ -19,11 +21,26 @@ from plans import services as plan_services
 from schools import selectors as school_selectors
 from schools.forms import YearPickForm
 
-from . import selectors
+from . import charts, selectors
+from .views_county import explain_base
+
+
+def _own_dashboard(user) -> str | None:
+    """Where a user's home page takes them: a county's people to its dashboard, a city's or province's officials
+    to the overview of their region; administrators and users without a region stay on the home page."""
+    region = getattr(user, "region", None)
+    if region is None:
+        return None
+    if region.level == RegionLevel.COUNTY:
+        return reverse("dashboards:county_dashboard", args=[region.code])
+    return reverse("dashboards:dashboard")
 
 
 @login_required
 def home(request):
+    target = _own_dashboard(request.user)
+    if target is not None and "stay" not in request.GET:
+        return redirect(target)
     return render(
         request,
         "home.html",
@@ -34,22 +51,37 @@ def home(request):
     )
 
 
-def _school_results(school):
-    return presenter.school_panel(indicator_selectors.school_results(school.pk, school.county_id))
-
-
 @login_required
 def school_detail(request, code):
     school = school_selectors.school_get(user=request.user, code=code)
+    years, rosters = selectors.school_years_overview(school=school)
+    stored, history = selectors.school_results(school=school)
+    results = presenter.school_panel(stored)
+    stages = words.school_history(history, school.code)
+    fresh = None
+    if results:
+        rule_set = results["rule_set"]
+        state = indicator_selectors.freshness(school.county_id, results["year"], results["computed_at"])
+        fresh = words.freshness_of(
+            results["computed_at"], words.rule_set_words(rule_set["code"], rule_set["version"]), state
+        )
+    roster_year = (
+        results["year"] if results and results["year"] in rosters else (years[0]["year"] if years else None)
+    )
     return render(
         request,
         "schools/school_detail.html",
         {
             "school": school,
             "can_edit": can_edit_county(request.user, school.county_id),
-            "years": selectors.school_years_overview(school=school),
+            "years": years,
             "year_form": YearPickForm(),
-            "results": _school_results(school),
+            "results": results,
+            "history": [{"stage": h, "chart": charts.school_multiples(h)} for h in stages],
+            "roster": words.roster_rows(rosters[roster_year]) if roster_year in rosters else [],
+            "roster_year": roster_year,
+            "freshness": fresh,
+            "explain_base": explain_base(school.county.code),
         },
     )
 
@@ -109,6 +141,9 @@ def county_report(request, code: str):
         "county": county,
         "year": year,
         "report": report,
+        "tab": "report",
+        # the stamp; a recompute under way is the pending note of the page itself
+        "freshness": words.freshness(report, None) if report is not None and report.stamp else None,
         "view": presenter.present(report, indicator_selectors.school_names(county.pk)) if report else None,
         "alerts": _alerts(request.user, county=county),
         "can_create": plan_services.can_create_project(request.user),

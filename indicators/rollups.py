@@ -9,6 +9,7 @@ from typing import Any
 from django.db.models import Max
 from django.utils import timezone
 
+from core import hooks
 from core.choices import RegionLevel
 from core.models import Region
 
@@ -80,6 +81,7 @@ def rollups_refresh(year: int | None = None, region_ids: Iterable[int] | None = 
             },
         )
         written.append(rollup)
+    hooks.results_changed(by_county)  # the counties with results this year: plans re-judge their targets
     return written
 
 

@@ -6,13 +6,16 @@ county ids through `core.scoping` first.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
-from django.db.models import Count, F, Max, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, Max, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from schools.models import School, SchoolYear
+from core.models import Region
+from schools.models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
+from teachers.models import Teacher
 
 from . import rules
 from .inputs import current_rule_set
@@ -288,7 +291,12 @@ def school_results(school_id: int, county_id: int) -> dict[str, Any] | None:
         )
     )
     if not units:
-        return {"year": result.year, "computed_at": timezone.localtime(result.computed_at), "stages": []}
+        return {
+            "year": result.year,
+            "computed_at": timezone.localtime(result.computed_at),
+            "rule_set": {"code": result.rule_set.code, "version": result.rule_set.version},
+            "stages": [],
+        }
     thresholds = {
         (row["stage"], row["code"]): row["threshold"]
         for row in IndicatorResult.objects.filter(result=result, standard=rules.QUALITY_2017).values(
@@ -324,6 +332,7 @@ def school_results(school_id: int, county_id: int) -> dict[str, Any] | None:
     return {
         "year": result.year,
         "computed_at": timezone.localtime(result.computed_at),
+        "rule_set": {"code": result.rule_set.code, "version": result.rule_set.version},
         "min_met": params.get("school_min_met"),
         "floor_percent": round(floor * 100),
         "stages": stages,
@@ -341,3 +350,64 @@ def recompute_pending(county_id: int) -> RecomputeRun | None:
         .order_by("pk")
         .first()
     )
+
+
+# ---------------------------------------------------------------- freshness of a stored result
+
+
+def rule_set_params(code: str, version: int) -> dict[str, Any]:
+    """The params of one version of a rule set as the engine read them (a "how computed" names its settings)."""
+    row = RuleSet.objects.filter(code=code, version=version).values_list("params", flat=True).first()
+    return rules.effective_params(code, row or {})
+
+
+def freshness(county_id: int, year: int, computed_at) -> dict[str, Any]:
+    """Whether a county-year's stored result still reflects its inputs: the run that is to recompute the county
+    (queued after a data change, or running, with its progress: see recompute_pending), or inputs saved after
+    the result was computed and no recompute under way (a run that failed). One query whatever the size of the
+    county."""
+    pending = RecomputeRun.objects.filter(
+        status__in=[RecomputeRun.Status.QUEUED, RecomputeRun.Status.RUNNING], counties__has_key=str(county_id)
+    ).order_by("pk")
+    in_county = {"school__county_id": county_id, "year": year, "updated_at__gt": computed_at}
+    row = (
+        Region.objects.filter(pk=county_id)
+        .annotate(
+            changed=Exists(School.objects.filter(county_id=county_id, updated_at__gt=computed_at))
+            | Exists(SchoolYear.objects.filter(**in_county))
+            | Exists(SchoolClass.objects.filter(**in_county))
+            | Exists(Teacher.objects.filter(**in_county))
+            | Exists(Funding.objects.filter(**in_county))
+            | Exists(Achievement.objects.filter(**in_county))
+            | Exists(CountyYear.objects.filter(county_id=county_id, year=year, updated_at__gt=computed_at))
+            | Exists(Monitoring.objects.filter(county_id=county_id, year=year, updated_at__gt=computed_at)),
+            run_id=Subquery(pending.values("pk")[:1]),
+            run_status=Subquery(pending.values("status")[:1]),
+            run_counties=Subquery(pending.values("counties")[:1]),
+        )
+        .values("changed", "run_id", "run_status", "run_counties")
+        .first()
+    ) or {"changed": False, "run_id": None, "run_status": None, "run_counties": None}
+    progress = None
+    if row["run_id"] is not None:
+        entries = row["run_counties"]
+        if isinstance(entries, str):  # a JSON subquery comes back as text on some backends
+            entries = json.loads(entries)
+        entries = entries or {}
+        finished = sum(1 for e in entries.values() if (e or {}).get("status") not in (None, "", "queued"))
+        progress = {
+            "run_id": row["run_id"],
+            "finished": finished,
+            "total": len(entries),
+            "percent": round(100 * finished / len(entries)) if entries else None,
+        }
+    changed = bool(row["changed"])
+    if progress is not None and row["run_status"] == RecomputeRun.Status.RUNNING:
+        state = "running"
+    elif progress is not None:
+        state = "queued"
+    elif changed:
+        state = "stale"
+    else:
+        state = "fresh"
+    return {"state": state, "progress": progress, "inputs_changed": changed}

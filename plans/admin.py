@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import services
 from .models import Plan, ProgrammeBox, Project, Target, Task
 
 
@@ -36,6 +37,12 @@ class PlanAdmin(admin.ModelAdmin):
     search_fields = ("title", "region_name", "region_code")
     inlines = [TaskInline, BoxInline, TargetInline]
 
+    def save_related(self, request, form, formsets, change):
+        # the plan's year is the baseline of its targets and the inline may change them: judge them again
+        super().save_related(request, form, formsets, change)
+        for target in form.instance.targets.all():
+            services.target_changed(target)
+
 
 @admin.register(Project)
 class ProjectAdmin(admin.ModelAdmin):
@@ -49,3 +56,8 @@ class ProjectAdmin(admin.ModelAdmin):
 class TargetAdmin(admin.ModelAdmin):
     list_display = ("description", "plan", "indicator_code", "comparator", "value", "deadline", "region_name")
     list_filter = ("plan",)
+    readonly_fields = ("status", "judged_value", "judged_year", "judged_at", "rule_version")
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        services.target_changed(obj)

@@ -4,6 +4,8 @@ A plan belongs to a region by its code (the built-in plans name regions that may
 installation). Blank always means "the source does not say" and is shown as 待补充; nothing is invented.
 """
 
+import uuid
+
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -216,6 +218,18 @@ class Target(models.Model):
     region_code = models.CharField(_("适用行政区代码"), max_length=6, validators=[region_code_validator])
     region_name = models.CharField(_("适用行政区"), max_length=100)
     note = models.TextField(_("说明"), blank=True)
+    # The judgement, stored once after every recompute and whenever the target changes (plans.services.targets_judge):
+    # every viewer reads these, never a figure of their own.
+    status = models.CharField(
+        _("状态"), max_length=10, choices=TargetStatus.choices, default=TargetStatus.NO_DATA, editable=False
+    )
+    judged_value = models.FloatField(_("评估所依据的值"), null=True, blank=True, editable=False)
+    judged_year = models.PositiveSmallIntegerField(
+        _("评估所依据的学年"), null=True, blank=True, editable=False
+    )
+    judged_at = models.DateTimeField(_("评估时间"), null=True, blank=True, editable=False)
+    rule_version = models.PositiveSmallIntegerField(_("评估规则版本"), default=0, editable=False)
+    judgement = models.JSONField(_("评估明细"), default=dict, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("目标")
@@ -224,3 +238,77 @@ class Target(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+def evidence_path(instance, filename: str) -> str:
+    """Stored names are never the user's: a random name with the extension of the type found in the content."""
+    return f"plans/evidence/{uuid.uuid4().hex}.{instance.kind}"
+
+
+class ProgressReport(models.Model):
+    """One report of progress on a project: a date, what was done, the status and percent reached then."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("重点项目/举措"), on_delete=models.CASCADE, related_name="reports"
+    )
+    date = models.DateField(_("报告日期"))
+    text = models.TextField(_("进展情况"))
+    status = models.CharField(_("进展状态"), max_length=12, choices=ProjectStatus.choices)
+    progress = models.PositiveSmallIntegerField(_("完成进度（%）"), validators=[MaxValueValidator(100)])
+    created_at = models.DateTimeField(_("填报时间"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("填报人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("进展报告")
+        verbose_name_plural = _("进展报告")
+        ordering = ["project", "-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(progress__lte=100), name="plans_report_progress_max_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.date}"
+
+
+class Evidence(models.Model):
+    """A file attached to a progress report (佐证材料), checked by content, stored under a random name."""
+
+    report = models.ForeignKey(
+        ProgressReport, verbose_name=_("进展报告"), on_delete=models.CASCADE, related_name="files"
+    )
+    file = models.FileField(_("文件"), upload_to=evidence_path, max_length=200)
+    original_name = models.CharField(_("原文件名"), max_length=200)
+    kind = models.CharField(_("类型"), max_length=10, help_text=_("按文件内容判断的扩展名"))
+    size = models.PositiveIntegerField(_("大小（字节）"))
+
+    class Meta:
+        verbose_name = _("佐证材料")
+        verbose_name_plural = _("佐证材料")
+        ordering = ["report", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class DigestSent(models.Model):
+    """The last alert digest mailed to a user: at most one a day, and none when nothing changed since."""
+
+    user = models.OneToOneField(
+        "accounts.User", verbose_name=_("用户"), on_delete=models.CASCADE, related_name="plan_digest"
+    )
+    sent_on = models.DateField(_("发送日期"))
+    fingerprint = models.CharField(_("内容摘要"), max_length=64)
+
+    class Meta:
+        verbose_name = _("提醒邮件记录")
+        verbose_name_plural = _("提醒邮件记录")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.sent_on}"

@@ -7,20 +7,19 @@ users who see that county; another county's project answers 404.
 
 import datetime
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from core.choices import RegionLevel
 from core.models import Region
 from core.scoping import visible_counties, visible_regions
-from indicators import selectors as indicator_selectors
 
-from . import results
-from .models import Comparator, Plan, Project, ProjectStatus, Target, TargetStatus
+from . import judging, results
+from .models import Evidence, Plan, PlanStatus, ProgressReport, Project, ProjectStatus, Target, TargetStatus
 
 
 def _ancestor_codes(region: Region | None) -> list[str]:
@@ -52,6 +51,17 @@ def plan_get(*, user, pk: int) -> Plan:
     return get_object_or_404(plan_list(user=user), pk=pk)
 
 
+def plan_for_county(*, user, county: Region) -> Plan | None:
+    """The plan a county's new project most likely belongs to: one in force of the county itself, else of its city,
+    else of its province (the newest first), among the plans the user sees."""
+    plans = plan_list(user=user).filter(status=PlanStatus.IN_FORCE)
+    for code in _ancestor_codes(county):
+        plan = plans.filter(region_code=code).order_by("-year", "pk").first()
+        if plan is not None:
+            return plan
+    return None
+
+
 def project_list(*, user) -> QuerySet[Project]:
     projects = Project.objects.select_related("plan", "task", "box", "county", "school")
     if user and user.is_authenticated and user.is_admin:
@@ -63,6 +73,18 @@ def project_list(*, user) -> QuerySet[Project]:
 
 def project_get(*, user, pk: int) -> Project:
     return get_object_or_404(project_list(user=user), pk=pk)
+
+
+def project_reports(project: Project) -> list[ProgressReport]:
+    """The project's progress reports, newest first, each with its files (two queries)."""
+    return list(project.reports.select_related("created_by").prefetch_related("files"))
+
+
+def evidence_get(*, user, pk: int) -> Evidence:
+    """An evidence file of a project the user sees; any other → 404."""
+    return get_object_or_404(
+        Evidence.objects.select_related("report__project"), pk=pk, report__project__in=project_list(user=user)
+    )
 
 
 def target_list(*, user) -> QuerySet[Target]:
@@ -82,229 +104,132 @@ def overdue_projects(projects: QuerySet[Project], today: datetime.date | None = 
     return projects.filter(deadline__lt=today).exclude(status=ProjectStatus.DONE)
 
 
-# --- target status --------------------------------------------------------------------------------------------------
-
-
-def satisfies(value: float, comparator: str, target: float) -> bool:
-    return {
-        Comparator.LTE: value <= target,
-        Comparator.LT: value < target,
-        Comparator.GTE: value >= target,
-        Comparator.GT: value > target,
-    }[comparator]
-
-
-def status_for(
-    value: float | None,
-    previous: float | None,
-    comparator: str,
-    target: float | None,
-    deadline: datetime.date | None,
-    today: datetime.date,
-) -> str:
-    """met when the latest value satisfies the target; otherwise on track only while the deadline has not passed
-    and the value moved towards the target since the previous year; otherwise off track. No value → no data."""
-    if value is None or not comparator or target is None:
-        return TargetStatus.NO_DATA
-    if satisfies(value, comparator, target):
-        return TargetStatus.MET
-    if deadline is not None and today > deadline:
-        return TargetStatus.OFF_TRACK
-    if previous is not None and abs(target - value) < abs(target - previous):
-        return TargetStatus.ON_TRACK
-    return TargetStatus.OFF_TRACK
+# --- target status: read from the stored judgement (plans.judging, stored by services.targets_judge) ----------------
 
 
 @dataclass
-class CountyStatus:
-    county: Region
+class CountyRow:
+    """One county's contribution to a target, as stored when the target was judged."""
+
+    name: str
+    code: str
     year: int | None
-    value: float | None
-    status: str
+    value: float | None = None
+    status: str | None = None
+    passes: bool | None = None
+    expected: float | None = None
+
+    @property
+    def status_label(self) -> str:
+        return TargetStatus(self.status).label if self.status else ""
 
 
 @dataclass
-class TargetEvaluation:
+class TargetView:
+    """A target with its stored status, the same for every viewer; `counties` keeps only the counties the viewer
+    sees (a clerk: its own county's contribution)."""
+
     target: Target
     status: str
     value: float | None = None
     year: int | None = None
-    counties: list[CountyStatus] = field(default_factory=list)
+    judged_at: datetime.datetime | None = None
+    counties: list[CountyRow] = field(default_factory=list)
     per_county: bool = False
+    share: bool = False
+    indicator_label: str = ""
+    baseline_year: int | None = None
+    baseline_value: float | None = None
+    expected: float | None = None
+    chart: dict | None = None
 
     @property
     def status_label(self) -> str:
         return TargetStatus(self.status).label
 
 
-def counties_under(region_code: str) -> QuerySet[Region]:
-    region = Region.objects.filter(code=region_code).first()
-    if region is None:
-        return Region.objects.none()
-    return Region.objects.filter(level=RegionLevel.COUNTY).filter(
-        Q(pk=region.pk) | Q(parent_id=region.pk) | Q(parent__parent_id=region.pk)
-    )
-
-
-# County-indicator codes (plans.results.COUNTY_INDICATORS) read from a county summary: typed columns and single
-# values, never the full report. A code missing here falls back to reading the county's full reports.
-SUMMARY_VALUES: dict[str, Callable[[dict], float | None]] = {
-    "urban_rural_degree_ratio": lambda s: s["urban_rural_degree_ratio"],
-    "achievement.rate_vs_urban_quality": lambda s: s.get("worst_rate_vs_urban_quality"),
-    "quality_2017.pass": lambda s: results.verdict_value(s["pass_2017"]),
-    "recognition.S1": lambda s: s["recognition_s1"],
-}
-
-
-def summary_value(code: str, summary: dict | None) -> float | None:
-    if not summary or code not in SUMMARY_VALUES:
-        return None
-    value = SUMMARY_VALUES[code](summary)
-    return None if value is None else float(value)
-
-
-StoredSummaries = dict[int, tuple[dict | None, dict | None]]
-
-
-def stored_summaries(county_ids: Iterable[int], *, with_achievement: bool = False) -> StoredSummaries:
-    """county id -> (summary of its latest stored year, summary of the year before); (None, None) for a county
-    without results. One pair of queries per distinct latest year, whatever the number of counties."""
-    ids = list(county_ids)
-    if not ids:
-        return {}
-    latest = indicator_selectors.county_summaries(ids, with_achievement=with_achievement)
-    by_year: dict[int, list[int]] = defaultdict(list)
-    for summary in latest:
-        by_year[summary["year"]].append(summary["county_id"])
-    previous = {
-        summary["county_id"]: summary
-        for year, year_ids in by_year.items()
-        for summary in indicator_selectors.county_summaries(
-            year_ids, year=year - 1, with_achievement=with_achievement
+def target_view(target: Target, *, user, visible: set[int] | None = None) -> TargetView:
+    """`visible`: ids of the counties the user sees (None: every one); read once for many targets."""
+    details = target.judgement or {}
+    stored = details.get("counties") or []
+    rows = [
+        CountyRow(
+            name=r["name"],
+            code=r["code"],
+            year=r.get("year"),
+            value=r.get("value"),
+            status=r.get("status"),
+            passes=r.get("passes"),
+            expected=r.get("expected"),
         )
-    }
-    found = {s["county_id"]: (s, previous.get(s["county_id"])) for s in latest}
-    return {county_id: found.get(county_id, (None, None)) for county_id in ids}
-
-
-def _needs_achievement(codes: Iterable[str]) -> bool:
-    return "achievement.rate_vs_urban_quality" in set(codes)
-
-
-def _county_status(
-    target: Target, county: Region, today: datetime.date, stored: StoredSummaries | None = None
-) -> CountyStatus:
-    code = target.indicator_code
-    if code in SUMMARY_VALUES:
-        if stored is None:
-            stored = stored_summaries([county.pk], with_achievement=_needs_achievement([code]))
-        latest, before = stored.get(county.pk, (None, None))
-        if latest is None:
-            return CountyStatus(county, None, None, TargetStatus.NO_DATA)
-        year, value, previous = latest["year"], summary_value(code, latest), summary_value(code, before)
-    else:
-        year = results.latest_result_year(county.pk)
-        if year is None:
-            return CountyStatus(county, None, None, TargetStatus.NO_DATA)
-        value = results.county_value(code, results.county_report(county.pk, year=year))
-        previous = results.county_value(code, results.county_report(county.pk, year=year - 1))
-    status = status_for(
-        value, previous, target.comparator, results.as_float(target.value), target.deadline, today
+        for r in stored
+        if visible is None or r["id"] in visible
+    ]
+    share = target.indicator_code in results.REGION_INDICATORS
+    single = stored[0] if len(stored) == 1 and not share else {}
+    return TargetView(
+        target=target,
+        status=target.status,
+        value=target.judged_value,
+        year=target.judged_year,
+        judged_at=target.judged_at,
+        counties=rows,
+        per_county=share or len(stored) > 1,
+        share=share,
+        indicator_label=results.indicator_label(target.indicator_code) if target.indicator_code else "",
+        baseline_year=details.get("baseline_year", single.get("baseline_year")),
+        baseline_value=details.get("baseline_value", single.get("baseline_value")),
+        expected=details.get("expected", single.get("expected")),
     )
-    return CountyStatus(county, year, value, status)
 
 
-def _combine(statuses: list[str]) -> str:
-    """A region's status over its counties: any county off track → off track; a county without data keeps the
-    region from being met (incomplete is never a pass)."""
-    if not statuses:
-        return TargetStatus.NO_DATA
-    if TargetStatus.OFF_TRACK in statuses:
-        return TargetStatus.OFF_TRACK
-    if TargetStatus.NO_DATA in statuses:
-        return TargetStatus.NO_DATA
-    if TargetStatus.ON_TRACK in statuses:
-        return TargetStatus.ON_TRACK
-    return TargetStatus.MET
-
-
-def _rollup_share(rollup: dict | None) -> float | None:
-    if not rollup or rollup.get("share_passing") is None:
-        return None
-    return 100.0 * rollup["share_passing"]
-
-
-def _region_share(region_code: str) -> tuple[float | None, float | None, int | None]:
-    """(latest %, previous year's %, year) of the region's counties passing the 2017 standard: the stored
-    roll-up of a city or province, else counted from the stored county summaries (a county alone: 0 or 100)."""
-    region = Region.objects.filter(code=region_code).first()
-    if region is None:
-        return None, None, None
-    rollup = results.region_rollup(region.pk)
-    if rollup is not None:
-        year = rollup.get("year")
-        previous = _rollup_share(results.region_rollup(region.pk, year=year - 1)) if year else None
-        return _rollup_share(rollup), previous, year
-    ids = list(counties_under(region_code).values_list("pk", flat=True))
-    summaries = results.county_summaries(ids)
-    years = [s.get("year") for s in summaries if s.get("year")]
-    year = max(years) if years else None
-    previous = results.share_passing(results.county_summaries(ids, year=year - 1), len(ids)) if year else None
-    return results.share_passing(summaries, len(ids)), previous, year
-
-
-def _sees_region(user, region_code: str) -> bool:
+def visible_county_ids(user) -> set[int] | None:
     if user is None or user.is_admin:
-        return True
-    return visible_regions(user).filter(code=region_code).exists()
+        return None
+    return set(visible_counties(user).values_list("pk", flat=True))
 
 
-def evaluate_target(
-    target: Target,
-    *,
-    user=None,
-    county: Region | None = None,
-    today: datetime.date | None = None,
-    stored: StoredSummaries | None = None,
-) -> TargetEvaluation:
-    """Status of a target from the latest stored results. With `county`, the target as it applies to that county.
+def target_views(targets: Iterable[Target], *, user) -> list[TargetView]:
+    visible = visible_county_ids(user)
+    return [target_view(t, user=user, visible=visible) for t in targets]
 
-    With `user`, only what the user may read goes in: a target of a region above the user is evaluated over the
-    user's own counties, and a region-wide share only for regions the user sees (else: no data).
 
-    `stored` (from `stored_summaries`) lets several targets share one read of the county summaries; counties
-    missing from it are read here."""
-    today = today or timezone.localdate()
-    code = target.indicator_code
+def target_series(
+    target: Target, *, user
+) -> tuple[list[int], list[tuple[str, list]], list[tuple[str, list]]]:
+    """Years, the stored lines (the region's share, or each visible county) and the linear path, for the
+    trajectory chart: (x, series, planned)."""
+    details = target.judgement or {}
+    visible = visible_county_ids(user)
+    lines: list[tuple[str, dict[int, float | None]]] = []
+    if target.indicator_code in results.REGION_INDICATORS:
+        lines.append((target.region_name, {int(y): v for y, v in (details.get("series") or {}).items()}))
+    else:
+        for row in details.get("counties") or []:
+            if visible is None or row["id"] in visible:
+                lines.append((row["name"], {int(y): v for y, v in (row.get("series") or {}).items()}))
+    years = sorted({y for _name, values in lines for y in values})
+    deadline_year = target.deadline.year if target.deadline else None
+    if deadline_year is not None and years and deadline_year > years[-1]:
+        years += list(range(years[-1] + 1, deadline_year + 1))
+    series = [(name, [values.get(y) for y in years]) for name, values in lines]
+    planned: list[tuple[str, list]] = []
     goal = results.as_float(target.value)
-    if code in results.REGION_INDICATORS:
-        if not _sees_region(user, target.region_code):
-            return TargetEvaluation(target, TargetStatus.NO_DATA)
-        value, previous, year = _region_share(target.region_code)
-        status = status_for(value, previous, target.comparator, goal, target.deadline, today)
-        return TargetEvaluation(target, status, value=value, year=year)
-    if code in results.COUNTY_INDICATORS:
-        if county is not None:
-            counties = [county]
-        else:
-            counties = counties_under(target.region_code)
-            if user is not None and not user.is_admin:
-                counties = counties.filter(pk__in=visible_counties(user))
-            counties = list(counties)
-        if code in SUMMARY_VALUES:
-            missing = [c.pk for c in counties if stored is None or c.pk not in stored]
-            if missing:
-                fetched = stored_summaries(missing, with_achievement=_needs_achievement([code]))
-                stored = {**(stored or {}), **fetched}
-        rows = [_county_status(target, c, today, stored) for c in counties]
-        evaluation = TargetEvaluation(target, _combine([r.status for r in rows]), counties=rows)
-        evaluation.per_county = county is None and (
-            len(rows) != 1 or rows[0].county.code != target.region_code
-        )
-        if len(rows) == 1:
-            evaluation.value, evaluation.year = rows[0].value, rows[0].year
-        return evaluation
-    return TargetEvaluation(target, TargetStatus.NO_DATA)
+    if deadline_year is not None and goal is not None:
+        for name, values in lines:
+            known = sorted(y for y, v in values.items() if v is not None)
+            later = [y for y in known if details.get("plan_year") is None or y >= details["plan_year"]]
+            if not (later or known):
+                continue
+            base_year = (later or known)[0]
+            base = float(values[base_year])  # type: ignore[arg-type]
+            path = [
+                judging.path_value(base_year, base, goal, deadline_year, y) if y >= base_year else None
+                for y in years
+            ]
+            label = _("%(name)s 直线路径") % {"name": name} if len(lines) > 1 else _("直线路径")
+            planned.append((label, path))
+    return years, series, planned
 
 
 def targets_concerning(*, user, county: Region | None = None) -> QuerySet[Target]:
@@ -324,35 +249,67 @@ def projects_concerning(*, user, county: Region | None = None) -> QuerySet[Proje
     return projects
 
 
-def _stored_for_targets(targets: list[Target], *, user, county: Region | None) -> StoredSummaries:
-    """The county summaries every county-indicator target among `targets` needs, read once for all of them."""
-    codes = [t.indicator_code for t in targets if t.indicator_code in SUMMARY_VALUES]
-    if not codes:
-        return {}
-    if county is not None:
-        ids = [county.pk]
-    else:
-        region_codes = {t.region_code for t in targets if t.indicator_code in SUMMARY_VALUES}
-        regions = Region.objects.filter(code__in=region_codes)
-        counties = Region.objects.filter(level=RegionLevel.COUNTY).filter(
-            Q(pk__in=regions) | Q(parent__in=regions) | Q(parent__parent__in=regions)
-        )
-        if user is not None and not user.is_admin:
-            counties = counties.filter(pk__in=visible_counties(user))
-        ids = list(counties.values_list("pk", flat=True))
-    return stored_summaries(ids, with_achievement=_needs_achievement(codes))
+def due_soon_projects(projects: QuerySet[Project], today: datetime.date | None = None, days: int = 30):
+    today = today or timezone.localdate()
+    return projects.filter(deadline__gte=today, deadline__lte=today + datetime.timedelta(days=days)).exclude(
+        status=ProjectStatus.DONE
+    )
+
+
+def failing_counties(*, user, county: Region | None = None) -> list[dict]:
+    """Counties in scope whose latest stored 2017 verdict fails: {"name", "code", "year"}."""
+    counties = [county] if county is not None else list(visible_counties(user))
+    summaries = results.county_summaries([c.pk for c in counties])
+    return [
+        {"name": s["name"], "code": s["code"], "year": s["year"]}
+        for s in summaries
+        if results.summary_passes_2017(s) is False
+    ]
 
 
 def alerts(*, user, county: Region | None = None, today: datetime.date | None = None) -> dict:
-    """Off-track targets and overdue projects concerning the user's regions (or one county)."""
+    """What needs attention in the user's regions (or one county): off-track targets (stored status, the same for
+    everyone), overdue projects, projects due within 30 days, counties whose latest verdict fails."""
     today = today or timezone.localdate()
-    targets = list(targets_concerning(user=user, county=county))
-    stored = _stored_for_targets(targets, user=user, county=county)
-    evaluations = [evaluate_target(t, user=user, county=county, today=today, stored=stored) for t in targets]
+    targets = targets_concerning(user=user, county=county).filter(status=TargetStatus.OFF_TRACK)
+    projects = projects_concerning(user=user, county=county)
     return {
-        "off_track_targets": [e for e in evaluations if e.status == TargetStatus.OFF_TRACK],
-        "overdue_projects": list(overdue_projects(projects_concerning(user=user, county=county), today)),
+        "off_track_targets": target_views(targets, user=user),
+        "overdue_projects": list(overdue_projects(projects, today)),
+        "due_soon_projects": list(due_soon_projects(projects, today)),
+        "failing_counties": failing_counties(user=user, county=county),
     }
+
+
+def projects_for_indicator(*, user, county: Region, indicator_code: str) -> QuerySet[Project]:
+    """The projects (seen by the user) drawn up for this county's failing indicator, for the report page."""
+    return project_list(user=user).filter(county=county, indicator_code=indicator_code)
+
+
+def projects_by_indicator(*, user, county: Region) -> dict[str, list[Project]]:
+    """indicator code → the county's projects working on it (one query, for a whole report page)."""
+    out: dict[str, list[Project]] = defaultdict(list)
+    for project in project_list(user=user).filter(county=county).exclude(indicator_code=""):
+        out[project.indicator_code].append(project)
+    return dict(out)
+
+
+def project_rollup(projects: Iterable[Project], today: datetime.date | None = None) -> list[dict]:
+    """Per county (and one row for the plan-wide projects): counts by status, overdue, budget; then the total."""
+    today = today or timezone.localdate()
+    rows: dict[str, dict] = {}
+    total = {"name": _("合计"), "count": 0, "overdue": 0, "budget": 0, **{s.value: 0 for s in ProjectStatus}}
+    for project in projects:
+        name = project.county.name if project.county_id else _("全域（未指定区县）")
+        row = rows.setdefault(
+            name, {"name": name, "count": 0, "overdue": 0, "budget": 0, **{s.value: 0 for s in ProjectStatus}}
+        )
+        for target in (row, total):
+            target["count"] += 1
+            target[project.status] += 1
+            target["overdue"] += int(is_overdue(project, today))
+            target["budget"] += project.budget or 0
+    return [*sorted(rows.values(), key=lambda r: str(r["name"])), total] if rows else []
 
 
 def box_budget(box) -> dict:

@@ -4,10 +4,13 @@ Administrators change any project; a county clerk creates and changes projects o
 sees; officials only read.
 """
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Iterable
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core.models import Region
 from core.scoping import editable_counties
@@ -15,8 +18,9 @@ from indicators import presenter
 from indicators.report.model import Report
 from schools.models import School
 
-from . import results
-from .models import Plan, Project
+from . import evidence as evidence_files
+from . import judging, results
+from .models import Evidence, Plan, ProgressReport, Project, ProjectStatus, Target
 
 EDITABLE_FIELDS = (
     "task",
@@ -74,11 +78,27 @@ def _validate_links(project: Project) -> None:
         raise ValidationError(errors)
 
 
+def check_status_progress(status: str, progress: int | None, *, required: bool = False) -> None:
+    """未启动 is 0 %, 已完成 is 100 %, 推进中 lies between; anything else is refused with a message. Without a
+    percent (a project nobody has reported on) any status stands, unless `required`."""
+    if progress is None:
+        if required:
+            raise ValidationError({"progress": _("请填写完成进度。")})
+        return
+    if status == ProjectStatus.NOT_STARTED and progress != 0:
+        raise ValidationError({"progress": _("状态为“未启动”时，完成进度应为 0%。")})
+    if status == ProjectStatus.DONE and progress != 100:
+        raise ValidationError({"progress": _("状态为“已完成”时，完成进度应为 100%。")})
+    if status == ProjectStatus.IN_PROGRESS and not 0 < progress < 100:
+        raise ValidationError({"progress": _("状态为“推进中”时，完成进度应在 1% 到 99% 之间。")})
+
+
 def _save(project: Project, *, user) -> Project:
     if user is not None:
         project.updated_by = user
     project.full_clean()
     _validate_links(project)
+    check_status_progress(project.status, project.progress)
     with transaction.atomic():
         project.save()
     return project
@@ -137,3 +157,97 @@ def project_from_indicator(
         result_year=year,
         **data,
     )
+
+
+# --- target judgements ----------------------------------------------------------------------------------------------
+
+
+def targets_judge(targets=None, *, today: datetime.date | None = None) -> int:
+    """Judge targets (all of them by default) from the stored results and store each judgement on its target:
+    status, the value and school year judged on, when, and the rule version (plans.judging says how). Returns how
+    many were judged."""
+    today = today or timezone.localdate()
+    now = timezone.now()
+    queryset = (Target.objects.all() if targets is None else targets).select_related("plan")
+    judged = []
+    for target in queryset:
+        outcome = judging.judge(target, today)
+        target.status = outcome["status"]
+        target.judged_value = outcome["value"]
+        target.judged_year = outcome["year"]
+        target.judged_at = now
+        target.rule_version = judging.RULE_VERSION
+        target.judgement = outcome["details"]
+        judged.append(target)
+    fields = ["status", "judged_value", "judged_year", "judged_at", "rule_version", "judgement"]
+    with transaction.atomic():
+        Target.objects.bulk_update(judged, fields, batch_size=200)
+    return len(judged)
+
+
+def judge_targets_later(county_ids: Iterable[int] | None = None) -> None:
+    """Queue the judging of the targets concerning these counties (None: all) once the transaction commits (inline
+    without a broker). The core.hooks listener of changed results, and what a target's change calls."""
+    ids = None if county_ids is None else sorted(set(county_ids))
+
+    def queue() -> None:
+        from .tasks import judge_targets
+
+        judge_targets.delay(ids)
+
+    transaction.on_commit(queue)
+
+
+def target_changed(target: Target) -> None:
+    """A target (its value, comparator, deadline, region) or its plan's year changed: judge it again on commit."""
+    target_id = target.pk
+
+    def queue() -> None:
+        from .tasks import judge_target_ids
+
+        judge_target_ids.delay([target_id])
+
+    transaction.on_commit(queue)
+
+
+# --- progress reports -------------------------------------------------------------------------------------------
+
+
+def report_create(
+    *, user, project: Project, date, text: str, status: str, progress: int, files=()
+) -> ProgressReport:
+    """Report progress on a project with evidence files, all or nothing: a refused file (type by content, size) or
+    an inconsistent status and percent saves nothing. The project takes the report's status and percent."""
+    _check(user, project.county_id)
+    check_status_progress(status, progress, required=True)
+    checked = []
+    errors = []
+    for upload in files:
+        try:
+            kind = evidence_files.check(upload, upload.name, upload.size)
+        except evidence_files.EvidenceRefused as exc:
+            errors.append(str(exc))
+            continue
+        checked.append((upload, kind))
+    if errors:
+        raise ValidationError({"files": errors})
+    report = ProgressReport(
+        project=project, date=date, text=text, status=status, progress=progress, created_by=user
+    )
+    report.full_clean()
+    with transaction.atomic():
+        report.save()
+        for upload, kind in checked:
+            item = Evidence(
+                report=report,
+                original_name=evidence_files.display_name(upload.name),
+                kind=kind,
+                size=upload.size,
+            )
+            upload.seek(0)
+            item.file.save(f"evidence.{kind}", upload, save=False)
+            item.save()
+        project.status, project.progress = status, progress
+        project.updated_by = user
+        project.save(update_fields=["status", "progress", "updated_by", "updated_at"])
+    return report

@@ -10,4 +10,6 @@ urlpatterns = [
     path("projects/new/", views.project_create, name="project_create"),
     path("projects/<int:pk>/", views.project_detail, name="project_detail"),
     path("projects/<int:pk>/edit/", views.project_edit, name="project_edit"),
+    path("projects/<int:pk>/reports/", views.report_create, name="report_create"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
 ]

@@ -6,15 +6,22 @@ Thin: reads through plans.selectors, writes through plans.services, everything s
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
+from core import charts
+from core.forms import apply_validation_error
 from core.scoping import visible_counties
 from schools.models import School
 
-from . import results, selectors, services
+from . import evidence as evidence_files
+from . import judging, results, selectors, services
 from .filters import PlanFilter
-from .forms import ProjectForm
+from .forms import ProgressReportForm, ProjectForm
+from .models import Comparator
 
 
 @login_required
@@ -45,11 +52,9 @@ def plan_detail(request, pk: int):
         box.visible_projects = [p for p in projects if p.box_id == box.pk]
         box.budget = selectors.box_budget(box)
         boxes.append(box)
-    evaluations = [
-        selectors.evaluate_target(t, user=request.user) for t in plan.targets.select_related("task")
-    ]
+    evaluations = selectors.target_views(plan.targets.select_related("task", "plan"), user=request.user)
     for evaluation in evaluations:
-        evaluation.indicator_label = results.indicator_label(evaluation.target.indicator_code)
+        evaluation.chart = _trajectory_chart(evaluation, request.user)
     return render(
         request,
         "plans/plan_detail.html",
@@ -60,14 +65,47 @@ def plan_detail(request, pk: int):
             "boxes": boxes,
             "evaluations": evaluations,
             "can_create": services.can_create_project(request.user),
+            "method": judging.METHOD_TEXT,
+            "rollup": selectors.project_rollup(projects)
+            if request.user.is_admin or not request.user.is_clerk
+            else [],
         },
     )
 
 
-@login_required
-def project_detail(request, pk: int):
-    project = selectors.project_get(user=request.user, pk=pk)
+def _trajectory_chart(evaluation, user) -> dict | None:
+    """Values over the years, the linear path, the target line and the deadline (core.charts)."""
+    target = evaluation.target
+    if not target.indicator_code or target.value is None:
+        return None
+    years, series, planned = selectors.target_series(target, user=user)
+    if not years:
+        return None
+    lower = target.comparator in (Comparator.LTE, Comparator.LT)
+    return charts.line_against_target(
+        _("%(target)s：历年值与直线路径") % {"target": evaluation.indicator_label},
+        target.unit,
+        years,
+        series,
+        planned=planned,
+        target=target.value,
+        target_label=_("目标 %(cmp)s %(value)s")
+        % {"cmp": target.get_comparator_display(), "value": f"{target.value.normalize():f}"},
+        direction=charts.MAX if lower else charts.MIN,
+        deadline=target.deadline.year if target.deadline else None,
+        deadline_label=_("目标时限"),
+        digits=3,
+        key=f"target-{target.pk}",
+    )
+
+
+def _project_page(request, project, report_form=None, status: int = 200):
     project.overdue = selectors.is_overdue(project)
+    editable = services.can_edit_project(request.user, county_id=project.county_id)
+    if editable and report_form is None:
+        report_form = ProgressReportForm(
+            initial={"date": timezone.localdate(), "status": project.status, "progress": project.progress}
+        )
     return render(
         request,
         "plans/project_detail.html",
@@ -76,9 +114,55 @@ def project_detail(request, pk: int):
             "indicator_label": results.indicator_label(project.indicator_code)
             if project.indicator_code
             else "",
-            "editable": services.can_edit_project(request.user, county_id=project.county_id),
+            "editable": editable,
+            "reports": selectors.project_reports(project),
+            "report_form": report_form if editable else None,
         },
+        status=status,
     )
+
+
+@login_required
+def project_detail(request, pk: int):
+    return _project_page(request, selectors.project_get(user=request.user, pk=pk))
+
+
+@login_required
+@require_POST
+def report_create(request, pk: int):
+    """A progress report with its evidence files, on the project page; errors are shown there."""
+    project = selectors.project_get(user=request.user, pk=pk)
+    if not services.can_edit_project(request.user, county_id=project.county_id):
+        raise PermissionDenied
+    form = ProgressReportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.report_create(
+                user=request.user,
+                project=project,
+                files=form.cleaned_data["files"],
+                **{k: form.cleaned_data[k] for k in ("date", "text", "status", "progress")},
+            )
+        except ValidationError as exc:
+            apply_validation_error(form, exc)
+        else:
+            messages.success(request, _("已提交进展报告"))
+            return redirect("plans:project_detail", pk=project.pk)
+    return _project_page(request, project, report_form=form, status=400)
+
+
+@login_required
+def evidence_download(request, pk: int):
+    """An evidence file, only to users who see its project (another county's → 404), as an attachment."""
+    item = selectors.evidence_get(user=request.user, pk=pk)
+    response = FileResponse(
+        item.file.open("rb"),
+        as_attachment=True,
+        filename=item.original_name,
+        content_type=evidence_files.CONTENT_TYPES.get(item.kind, "application/octet-stream"),
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 def _prefill(request) -> tuple[dict, object]:
@@ -113,7 +197,9 @@ def project_create(request, plan_pk: int | None = None):
     plan = selectors.plan_get(user=request.user, pk=plan_pk) if plan_pk else None
     if plan is None and request.GET.get("plan", "").isdigit():
         plan = selectors.plan_get(user=request.user, pk=int(request.GET["plan"]))
-    initial, _county = _prefill(request)
+    initial, county = _prefill(request)
+    if plan is None and county is not None:
+        plan = selectors.plan_for_county(user=request.user, county=county)
     if request.method == "POST":
         form = ProjectForm(request.POST, user=request.user, plan=plan)
         if form.is_valid():
@@ -128,7 +214,18 @@ def project_create(request, plan_pk: int | None = None):
                 return redirect("plans:project_detail", pk=project.pk)
     else:
         form = ProjectForm(initial=initial, user=request.user, plan=plan)
-    return render(request, "plans/project_form.html", {"form": form, "plan": plan, "project": None})
+    code = initial.get("indicator_code") or ""
+    return render(
+        request,
+        "plans/project_form.html",
+        {
+            "form": form,
+            "plan": plan,
+            "project": None,
+            "indicator_label": results.indicator_label(code) if code else "",
+            "county": county,
+        },
+    )
 
 
 @login_required

@@ -18,7 +18,8 @@ urlpatterns = [
         name="school_achievement",
     ),
     path("counties/", views.county_list, name="county_list"),
-    path("counties/<str:code>/", views.county_detail, name="county_detail"),
+    # the county's dashboard (dashboards) owns counties/<code>/; its yearly data sit beside it
+    path("counties/<str:code>/data/", views.county_detail, name="county_detail"),
     path("counties/<str:code>/years/", views.county_year_pick, name="county_year_pick"),
     path("counties/<str:code>/years/<int:year>/", views.county_year, name="county_year"),
 ]

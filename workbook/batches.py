@@ -15,6 +15,7 @@ from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from audit.context import importing
 from core.scoping import editable_counties, visible_counties
 
 from .exporters import write_error_report
@@ -120,9 +121,14 @@ def batch_run(batch_id: int, *, user) -> ImportBatch:
         raise PermissionDenied("only the uploader confirms an import")
     ImportBatch.objects.filter(pk=batch_id).update(status=ImportBatch.Status.RUNNING, rows_done=0)
     try:
-        result = import_workbook(
-            batch.file.path, user=user, dry_run=False, progress=_progress(batch_id), file_name=batch.file_name
-        )
+        with importing(batch_id, user=user):
+            result = import_workbook(
+                batch.file.path,
+                user=user,
+                dry_run=False,
+                progress=_progress(batch_id),
+                file_name=batch.file_name,
+            )
     except (OperationalError, InterfaceError) as error:
         return _connection_lost(batch_id, "run", error)
     return _record(batch_id, result, ImportBatch.Status.DONE)

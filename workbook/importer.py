@@ -16,6 +16,7 @@ from operator import itemgetter
 
 from django.db import IntegrityError, connection, transaction
 
+from audit.services import record_batch
 from core.choices import RegionLevel
 from core.models import Region
 from core.scoping import editable_counties, visible_counties
@@ -565,6 +566,7 @@ def commit(plans: list[Plan], *, user, dry_run: bool) -> Committed:
         if dry_run:
             transaction.set_rollback(True)
         elif any(c["created"] or c["updated"] or c["deleted"] for c in counts.values()):
+            record_batch(user=user, county_ids=sorted(county_ids), years=years, counts=counts)
             for year in years or [None]:
                 request_recompute(county_ids, year, user=user, trigger="import")
     return Committed(counts, sorted(county_ids), years)

@@ -13,4 +13,6 @@ urlpatterns = [
     path("<int:pk>/confirm/", views.confirm, name="confirm"),
     path("<int:pk>/errors.xlsx", views.error_report, name="error_report"),
     path("<int:pk>/file/", views.original_file, name="file"),
+    path("plans/<int:plan_pk>/ledger.xlsx", views.ledger_export, name="ledger_export"),
+    path("plans/<int:plan_pk>/ledger/", views.ledger_import, name="ledger_import"),
 ]

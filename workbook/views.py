@@ -174,3 +174,48 @@ def export(request):
         filename, content_type = f"{county.code}{suffix}.xlsx", XLSX
     spool.seek(0)
     return FileResponse(spool, as_attachment=True, filename=filename, content_type=content_type)
+
+
+# ---------------------------------------------------------------- a plan's ledger (台账)
+
+
+@login_required
+def ledger_export(request, plan_pk: int):
+    from plans import selectors as plan_selectors
+
+    from . import ledger
+
+    plan = plan_selectors.plan_get(user=request.user, pk=plan_pk)
+    data = ledger.export(plan, user=request.user)
+    return FileResponse(
+        io.BytesIO(data), as_attachment=True, filename=f"{plan.title}-台账.xlsx", content_type=XLSX
+    )
+
+
+@login_required
+def ledger_import(request, plan_pk: int):
+    """Upload a filled ledger: all rows written or none, each error named by row and column."""
+    from plans import selectors as plan_selectors
+    from plans import services as plan_services
+
+    from . import ledger
+
+    plan = plan_selectors.plan_get(user=request.user, pk=plan_pk)
+    if not plan_services.can_create_project(request.user):
+        raise PermissionDenied
+    result = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            result = ledger.LedgerResult(errors=[_("请选择要导入的台账文件。")])
+        else:
+            result = ledger.import_ledger(plan, upload, upload.name, upload.size, user=request.user)
+            if not result.errors:
+                messages.success(
+                    request,
+                    _("台账已导入：新增 %(created)s 项，更新 %(updated)s 项。")
+                    % {"created": result.created, "updated": result.updated},
+                )
+                return redirect("plans:plan_detail", pk=plan.pk)
+    status = 400 if result and result.errors else 200
+    return render(request, "imports/ledger.html", {"plan": plan, "result": result}, status=status)

@@ -44,12 +44,14 @@ INSTALLED_APPS = [
     "import_export",
     "axes",
     "csp",
+    "simple_history",
     # the portal's apps, bottom layer first (pyproject.toml's import-linter contract enforces the order)
     "core",
     "accounts",
     "schools",
     "teachers",
     "indicators",
+    "audit",
     "plans",
     "workbook",
     "dashboards",
@@ -67,6 +69,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # the channel (web, API, admin) and the user of every change recorded in the audit trail
+    "audit.middleware.AuditMiddleware",
     "config.middleware.PrivateCacheMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -188,6 +192,8 @@ SPECTACULAR_SETTINGS = {
         "TeacherStageEnum": "schools.choices.Stage",
         "ClassStageEnum": "schools.choices.ClassStage",
         "VerdictEnum": "indicators.serializers.VERDICTS",
+        "ProjectStatusEnum": "plans.models.ProjectStatus",
+        "TargetStatusEnum": "plans.models.TargetStatus",
     },
 }
 
@@ -228,12 +234,24 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60 * 60 * 24,
         "options": {"expires": 60 * 60 * 6},
     },
+    "nightly-audit-retention": {
+        "task": "audit.tasks.purge_expired",
+        "schedule": 60 * 60 * 24,
+        "options": {"expires": 60 * 60 * 6},
+    },
+    "daily-plan-digest": {
+        "task": "plans.tasks.daily_digest",
+        "schedule": 60 * 60 * 24,
+        "options": {"expires": 60 * 60 * 6},
+    },
     "recompute-sweep": {
         "task": "indicators.tasks.sweep_runs",
         "schedule": RECOMPUTE_SWEEP_SECONDS,
         "options": {"expires": RECOMPUTE_SWEEP_SECONDS},
     },
 }
+# Days the audit trail keeps changes and events; at least six months (audit.services.MIN_RETENTION_DAYS).
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "400"))
 # The API throttles count in the cache, so web processes must share it: Redis whenever one is configured
 # (REDIS_URL, else a redis:// broker), process-local memory otherwise. An unreachable cache lets requests through
 # (core.throttling); nothing else depends on it.
@@ -332,4 +350,17 @@ IMPORT_MAX_UNPACKED_BYTES = int(os.environ.get("IMPORT_MAX_UNPACKED_BYTES", str(
 IMPORT_MAX_COMPRESSION_RATIO = int(os.environ.get("IMPORT_MAX_COMPRESSION_RATIO", "200"))
 # A province's teacher roster is ~600 000 rows: one sheet never needs more than a million.
 IMPORT_MAX_ROWS_PER_SHEET = int(os.environ.get("IMPORT_MAX_ROWS_PER_SHEET", "1000000"))
+# Mail (the plans' daily digest): the console in development, SMTP when EMAIL_HOST is set.
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("EMAIL_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "junheng@localhost")
 EVIDENCE_MAX_FILE_BYTES = int(os.environ.get("EVIDENCE_MAX_FILE_BYTES", str(20 * 1024 * 1024)))

@@ -11,11 +11,19 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..engine.data import stage_share
 from ..report.model import Report
 from . import items as item_text
 from . import labels as L
 from .numbers import NONE, fixed, judged, plain, up, whole
 from .views import indicator_label, rule_set_text, status
+
+
+def _flag(value: Any, standard: str) -> bool:
+    """A setting that is one value or one per standard ({"quality_2017": true, …})."""
+    if isinstance(value, Mapping):
+        return bool(value.get(standard, True))
+    return bool(value)
 
 
 @dataclass(frozen=True)
@@ -58,14 +66,21 @@ def _e(key: str) -> str:
     return str(L.EXPLAIN[key])
 
 
-def explain(report: Report, figure_id: str, params: Mapping[str, Any] | None = None) -> Explanation | None:
+def explain(
+    report: Report,
+    figure_id: str,
+    params: Mapping[str, Any] | None = None,
+    facts: Mapping[str, Any] | None = None,
+) -> Explanation | None:
     """The explanation of one figure, or None for an id this report has no figure for. params: the rule set's
-    params, when the caller has them (adds the settings a figure depends on)."""
+    params, when the caller has them (adds the settings a figure depends on). facts: the school's reported facts
+    of the year (学校学年数据), when the figure is one school's: its inputs are then listed with their values and
+    the sheet, school and year they come from, and a one-through school's split between its stages."""
     parts = figure_id.split(".")
     try:
         head = parts[0]
         if head in ("quality_2017", "basic_2012") and parts[1] in L.STAGES:
-            return _resource(report, parts, params or {})
+            return _resource(report, parts, params or {}, facts)
         if head == "quality_2017":
             return _item(report, parts)
         if head == "class_size":
@@ -81,7 +96,66 @@ def explain(report: Report, figure_id: str, params: Mapping[str, Any] | None = N
     return None
 
 
-def _resource(report: Report, parts: list[str], params: Mapping[str, Any]) -> Explanation | None:
+# the reported facts each resource value is computed from (besides the stage's pupils)
+FACT_INPUTS = {
+    "Q4": ("teaching_area", "indoor_sports_area"),
+    "B1": ("teaching_area", "indoor_sports_area"),
+    "Q5": ("sports_ground_area", "indoor_sports_area"),
+    "B2": ("sports_ground_area", "indoor_sports_area"),
+    "Q6": ("equipment_value",),
+    "B3": ("equipment_value",),
+    "Q7": ("multimedia_rooms",),
+}
+# values per hundred pupils counted from the teacher roster
+PER_HUNDRED_TEACHERS = ("Q1", "Q2", "Q3")
+STUDENT_FIELDS = {"primary": "primary_students", "junior": "junior_students", "senior": "senior_students"}
+
+
+def _school_inputs(
+    report: Report,
+    stage: str,
+    code: str,
+    school_code: str,
+    name: str,
+    value: Any,
+    students: Any,
+    params: Mapping[str, Any],
+    facts: Mapping[str, Any] | None,
+) -> list[Line]:
+    """A school value's inputs: the stage's pupils, the reported facts it divides (with the sheet, school and year
+    they come from), a one-through school's split weights and share, or the teachers counted from the roster."""
+    sheet = str(L.EXPLAIN["sheet_school_years"])
+    where = str(L.EXPLAIN["source_sheet"] % {"sheet": sheet, "school": name, "year": report.year})
+    lines = [Line(_e("stage_students"), plain(students), where)]
+    if code in PER_HUNDRED_TEACHERS and value is not None and students:
+        roster = str(
+            L.EXPLAIN["source_sheet"]
+            % {"sheet": L.EXPLAIN["sheet_teachers"], "school": name, "year": report.year}
+        )
+        lines.append(Line(_e("teachers_counted"), whole(value * students / 100), roster))
+    if not facts:
+        return lines
+    for key in FACT_INPUTS.get(code, ()):
+        lines.append(Line(_e(key), whole(facts.get(key)) if facts.get(key) is not None else NONE, where))
+    enrolled = {s: facts.get(f) for s, f in STUDENT_FIELDS.items()}
+    if sum(1 for n in enrolled.values() if n) > 1:  # a one-through school: its facts are split between stages
+        for s, n in enrolled.items():
+            if n:
+                lines.append(Line(_e(STUDENT_FIELDS[s]), plain(n), where))
+        weights = params.get("split_weights", "enrolment")
+        share = stage_share({s: float(n or 0) for s, n in enrolled.items()}, stage, weights)
+        share_text = NONE if share is None else f"{share * 100:.1f}%"
+        if isinstance(weights, Mapping):
+            text = "，".join(f"{L.STAGES[s]} {plain(weights.get(s))}" for s in STUDENT_FIELDS if s in weights)
+            lines.append(Line(str(L.EXPLAIN["split"] % {"weights": text, "share": share_text}), ""))
+        else:
+            lines.append(Line(str(L.EXPLAIN["split_enrolment"] % {"share": share_text}), ""))
+    return lines
+
+
+def _resource(
+    report: Report, parts: list[str], params: Mapping[str, Any], facts: Mapping[str, Any] | None = None
+) -> Explanation | None:
     standard, stage = parts[0], parts[1]
     block = (report.quality_2017 if standard == "quality_2017" else report.basic_2012).stages[stage]
     stage_label = str(L.STAGES[stage])
@@ -141,7 +215,7 @@ def _resource(report: Report, parts: list[str], params: Mapping[str, Any]) -> Ex
                 rule_set,
             )
         notes = []
-        if code in ("Q4", "B1") and params.get("teaching_area_excludes_indoor_sports", True):
+        if code in ("Q4", "B1") and _flag(params.get("teaching_area_excludes_indoor_sports", True), standard):
             notes.append(_e("indoor_sports_deducted"))
         return Explanation(
             ".".join(parts),
@@ -149,7 +223,9 @@ def _resource(report: Report, parts: list[str], params: Mapping[str, Any]) -> Ex
             judged(value, 2, figure.threshold),
             [str(L.FORMULAS.get(code, ""))],
             [
-                Line(str(L.FACTS["students"]), plain(school.students), _source(report)),
+                *_school_inputs(
+                    report, stage, code, school.code, name, value, school.students, params, facts
+                ),
                 *([Line(_e("threshold"), plain(figure.threshold))] if figure.judged else []),
             ],
             rule_set,

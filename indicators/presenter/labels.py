@@ -352,6 +352,22 @@ EXPLAIN = {
     "reference_schools": _("参照学校"),
     "indoor_sports_deducted": _("室内体育用房面积已从教学及辅助用房中扣除"),
     "source_report": _("来源：%(year)s学年标准数据表，计算于 %(at)s"),
+    # where an input of one school comes from: the sheet of the standard workbook, the school, the year
+    "source_sheet": _("%(sheet)s · %(school)s · %(year)s学年"),
+    "sheet_school_years": _("学校学年数据表"),
+    "sheet_teachers": _("教师名册"),
+    "primary_students": _("小学在校生数"),
+    "junior_students": _("初中在校生数"),
+    "senior_students": _("高中在校生数"),
+    "teaching_area": _("教学及辅助用房面积（m²）"),
+    "indoor_sports_area": _("室内体育用房面积（m²）"),
+    "sports_ground_area": _("运动场地面积（m²）"),
+    "equipment_value": _("教学仪器设备值（元）"),
+    "multimedia_rooms": _("网络多媒体教室数"),
+    "teachers_counted": _("计入本指标的专任教师（人）"),
+    "split": _("一贯制学校学段分摊：权重 %(weights)s，本学段分得 %(share)s"),
+    "split_enrolment": _("一贯制学校学段分摊：按在校生数，本学段分得 %(share)s"),
+    "stage_students": _("本学段在校生数"),
 }
 
 # ---------------------------------------------------------------- the text report and the report workbook

@@ -20,6 +20,7 @@ own (every page redirects a non-staff persona to the admin login). A failure lis
 and persona at once.
 """
 
+import datetime
 import hashlib
 import io
 import re
@@ -27,6 +28,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Model
 from django.test import Client
@@ -36,7 +38,7 @@ from django.urls.resolvers import RegexPattern, RoutePattern
 from core.models import Region
 from indicators import runs
 from indicators.models import CountyResult, RecomputeRun
-from plans.models import Plan, Project, Target, Task
+from plans.models import Evidence, Plan, ProgressReport, Project, Target, Task
 from remedies.models import RemedyRun, Scenario
 from schools.models import (
     Achievement,
@@ -90,12 +92,14 @@ NOUNS = {
     "plans": ("plan", "pk"),
     "projects": ("project", "pk"),
     "plan-projects": ("project", "pk"),
+    "plan-targets": ("target", "pk"),
+    "evidence": ("evidence", "pk"),
     "scenarios": ("scenario", "pk"),
     "remedies": ("remedy", "pk"),
 }
 # Parameters that are not objects of a county: filled with a real value, the route is then checked like a route
 # without parameters (no 5xx, no leak).
-PLAIN = {"year": str(YEAR)}
+PLAIN = {"year": str(YEAR), "figure": "quality_2017.primary.Q1.cv"}
 GLOBAL = {("rules", "code"): ("quality_2017", "rule sets are national: the same for every county")}
 # DRF viewsets: the model of the viewset names the object.
 KIND_OF_MODEL = {
@@ -111,6 +115,7 @@ KIND_OF_MODEL = {
     Declaration: "declaration",
     Plan: "plan",
     Project: "project",
+    Target: "target",
     ImportBatch: "batch",
     RecomputeRun: "run",
 }
@@ -215,7 +220,7 @@ def build_side(county: Region, prefix: str, tag: str) -> Side:
         year=YEAR,
     )
     task = Task.objects.create(plan=plan, number=1, title=f"{tag}改薄")
-    Target.objects.create(
+    target = Target.objects.create(
         plan=plan,
         task=task,
         description=f"{tag}差异系数达标",
@@ -228,6 +233,11 @@ def build_side(county: Region, prefix: str, tag: str) -> Side:
     project = Project.objects.create(
         plan=plan, task=task, title=f"{tag}校舍改造", county=county, school=first, budget=100
     )
+    report = ProgressReport.objects.create(
+        project=project, date=datetime.date(YEAR, 11, 1), text=f"{tag}进展", status="in_progress", progress=10
+    )
+    evidence = Evidence(report=report, original_name=f"{tag}验收.pdf", kind="pdf", size=9)
+    evidence.file.save("evidence.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
     run = runs.recompute_many([county.pk], YEAR, trigger="user", user=clerk)
     assert CountyResult.objects.filter(county=county).exists(), "the world needs stored results to leak"
     batch = _rejected_batch(clerk, first.code, county.code, f"{tag}数据.xlsx")
@@ -272,6 +282,8 @@ def build_side(county: Region, prefix: str, tag: str) -> Side:
         "teacher": teachers[0],
         "plan": plan,
         "project": project,
+        "target": target,
+        "evidence": evidence,
         "batch": batch,
         "run": run,
         "scenario": scenario,

@@ -90,7 +90,7 @@ def test_no_template_needs_inline_script_or_style():
 
 def test_the_pages_scripts_are_files_of_the_portal(client, clerk):
     client.force_login(clerk)
-    html = client.get("/").content.decode()
+    html = client.get("/", follow=True).content.decode()  # the home page sends a clerk to the dashboard
     sources = re.findall(r'<script[^>]*src="([^"]+)"', html)
     assert sources and all(src.startswith(settings.STATIC_URL) for src in sources)
 

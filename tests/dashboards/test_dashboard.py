@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
+from plans import services as plan_services
 from plans.models import Plan, Project
 from tests.plans.conftest import make_report
 
@@ -70,11 +71,13 @@ def test_county_without_results_shows_not_yet_computed_with_a_hint(client, offic
 def test_off_track_target_and_overdue_project_appear_on_the_city_dashboard(
     client, official, county, stored_results
 ):
-    stored_results[(county.pk, 2024)] = make_report(urban_rural_degree_ratio__ratio=1.2)
+    stored_results[(county.pk, 2023)] = make_report(urban_rural_degree_ratio__ratio=1.15)
+    stored_results[(county.pk, 2024)] = make_report(urban_rural_degree_ratio__ratio=1.2)  # behind its path
     plan = Plan.objects.get(slug="linyi-rural-education-2023")
     Project.objects.create(
         plan=plan, title="兰山区教师周转宿舍", county=county, deadline=datetime.date(2020, 12, 31)
     )
+    plan_services.targets_judge()
     page = _page(client, official)
     assert "城市与农村义务教育教师本科及以上学历比例之比降至1.05以内" in page
     assert "偏离目标" in page

@@ -1,10 +1,12 @@
 """Plan pages as each persona sees them: scoped plans, 404 on another county's project, officials read only."""
 
 import datetime
+import re
 
 import pytest
 from django.urls import reverse
 
+from plans import services
 from plans.models import Plan, Project
 from tests.factories import SchoolFactory
 
@@ -188,6 +190,7 @@ def test_city_target_on_a_clerks_plan_page_shows_only_its_own_countys_figure(
 
     stored_results[(county.pk, 2024)] = make_report(urban_rural_degree_ratio__ratio=1.02)
     stored_results[(other_county.pk, 2024)] = make_report(urban_rural_degree_ratio__ratio=1.3)
+    services.targets_judge()
     client.force_login(clerk)
     page = client.get(reverse("plans:plan_detail", args=[linyi.pk])).content.decode()
     assert "兰山区：1.02" in page
@@ -201,6 +204,7 @@ def test_api_reports_target_status_from_stored_results(
 
     stored_results[(county.pk, 2024)] = make_report(urban_rural_degree_ratio__ratio=1.04)
     stored_results[(other_county.pk, 2024)] = make_report(urban_rural_degree_ratio__ratio=1.01)
+    services.targets_judge()
     client.force_login(official)
     plan = client.get(f"/api/v1/plans/{linyi.pk}/").json()
     statuses = {t["indicator_code"]: t["status"] for t in plan["targets"]}
@@ -242,3 +246,43 @@ def test_subei_page_reads_its_programme_boxes_in_a_constant_number_of_queries(cl
     box_queries = [q["sql"] for q in captured if "plans_project" in q["sql"] and "box_id" in q["sql"]]
     assert subei.boxes.count() >= 14
     assert len(box_queries) <= 2
+
+
+def test_project_from_a_failing_indicator_takes_the_plan_of_the_countys_city_and_rounds_the_gap(
+    client, clerk, county, linyi, stored_results
+):
+    from tests.plans.conftest import make_report
+
+    stored_results[(county.pk, 2024)] = make_report(urban_rural_degree_ratio__ratio=1.0812345)
+    client.force_login(clerk)
+    url = (
+        reverse("plans:project_create")
+        + f"?county={county.code}&indicator=urban_rural_degree_ratio&year=2024"
+    )
+    page = client.get(url).content.decode()
+    assert f'<option value="{linyi.pk}" selected>' in page
+    assert "1.081" in page and "1.0812345" not in page
+    text = re.sub(r"<[^>]*>", "", page)  # what the reader sees: the code is only in hidden values and links
+    assert "urban_rural_degree_ratio" not in text
+
+
+def test_outsider_cannot_prefill_a_project_from_another_countys_indicator(client, other_clerk, county):
+    client.force_login(other_clerk)
+    url = reverse("plans:project_create") + f"?county={county.code}&indicator=urban_rural_degree_ratio"
+    assert client.get(url).status_code == 404
+
+
+def test_the_county_report_include_lists_the_projects_working_on_an_indicator(
+    rf, clerk, other_clerk, county, linyi
+):
+    from django.template import Context, Template
+
+    Project.objects.create(
+        plan=linyi, title="兰山区学历提升计划", county=county, indicator_code="urban_rural_degree_ratio"
+    )
+    template = Template("{% load plans_tags %}{% indicator_projects county 'urban_rural_degree_ratio' %}")
+    for user, shown in ((clerk, True), (other_clerk, False)):
+        request = rf.get("/")
+        request.user = user
+        html = template.render(Context({"request": request, "county": county}))
+        assert ("兰山区学历提升计划" in html) is shown

@@ -85,7 +85,8 @@ def test_home_shows_clerks_region_and_counts_in_scope(client, clerk, school, for
     SchoolClassFactory.create_batch(3, school=school, year=2024)
     SchoolClassFactory(school=foreign_school, year=2024)
     TeacherFactory.create_batch(2, school=school, year=2024)
-    response = login(client, clerk).get("/")
+    # the home page itself (without ?stay it sends a clerk to the county's dashboard)
+    response = login(client, clerk).get("/?stay=1")
     assert response.status_code == 200
     assert "兰山区" in page(response)
     summary = response.context["summary"]
@@ -93,7 +94,7 @@ def test_home_shows_clerks_region_and_counts_in_scope(client, clerk, school, for
 
 
 def test_home_of_city_official_counts_every_county(client, official, school, foreign_school):
-    response = login(client, official).get("/")
+    response = login(client, official).get("/?stay=1")
     assert response.context["summary"]["school_count"] == 2
     assert response.context["summary"]["county_count"] == 2
 

@@ -5,6 +5,7 @@ import json
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from audit.context import importing
 from workbook.importer import import_workbook
 
 
@@ -23,7 +24,8 @@ class Command(BaseCommand):
             account = get_user_model().objects.filter(username=user).first()
             if account is None:
                 raise CommandError(f"用户不存在：{user}")
-        result = import_workbook(path, user=account, dry_run=dry_run)
+        with importing(None, user=account):
+            result = import_workbook(path, user=account, dry_run=dry_run)
         if json:
             self.stdout.write(_json(result.as_dict()))
         else:

@@ -1,0 +1,34 @@
+"""Includes other apps' pages use to show plans without a view change:
+
+- `{% plan_alerts %}` / `{% plan_alerts county=county %}`: off-track targets (stored status), overdue projects,
+  projects due within 30 days and failing verdicts, for the user's regions or one county;
+- `{% indicator_projects county code %}`: the projects (seen by the user) working on a county's indicator, with
+  links; one query per page whatever the number of indicators.
+"""
+
+from django import template
+
+from .. import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("plans/includes/alerts.html", takes_context=True)
+def plan_alerts(context, county=None, alerts=None):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if alerts is None and user is not None and user.is_authenticated:
+        alerts = selectors.alerts(user=user, county=county)
+    return {"alerts": alerts or {}, "county": county}
+
+
+@register.inclusion_tag("plans/includes/indicator_projects.html", takes_context=True)
+def indicator_projects(context, county, code):
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or county is None:
+        return {"projects": []}
+    cache = context.render_context.setdefault("plans_projects_by_indicator", {})
+    if county.pk not in cache:
+        cache[county.pk] = selectors.projects_by_indicator(user=user, county=county)
+    return {"projects": cache[county.pk].get(code, [])}
