@@ -80,6 +80,35 @@ def school_update(*, user, school: School, **data) -> School:
     return school
 
 
+def county_of(instance) -> int | None:
+    """The county a registry row belongs to (a school's, a school's yearly row's, a county row's)."""
+    if isinstance(instance, School):
+        return instance.county_id
+    if getattr(instance, "school_id", None) is not None:
+        return instance.school.county_id
+    return getattr(instance, "county_id", None)
+
+
+def row_save(instance, *, user, key_refusal=None) -> None:
+    """Save one registry row whatever its model, as every single-row write does: scope, the model's validation,
+    a natural key taken elsewhere refused without naming it, the author stamped, the recompute queued (through
+    core.hooks). A stored row that would move to another county needs the right to edit the county it leaves.
+    The Django admin's import-export resources save through here (teachers through teachers.services)."""
+    if key_refusal is None and isinstance(instance, School):
+        key_refusal = _school_code_refusal(user)
+    county_id = county_of(instance)
+    year = getattr(instance, "year", None)
+    with transaction.atomic():
+        if instance.pk is not None:
+            stored = type(instance)._default_manager.filter(pk=instance.pk).first()
+            left = county_of(stored) if stored is not None else county_id
+            if left != county_id:
+                _check_can_edit(user, left)
+                assert_editable(left, year)  # the county it leaves may be signed off
+                hooks.data_changed([left], year, user=user)
+        _save(instance, user=user, county_id=county_id, year=year, key_refusal=key_refusal)
+
+
 def _delete(instance, *, user, county_id: int, year: int | None) -> None:
     _check_can_edit(user, county_id)
     assert_editable(county_id, year)

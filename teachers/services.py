@@ -1,5 +1,5 @@
 from schools.models import School
-from schools.services import _delete, _save
+from schools.services import _delete, _save, row_save
 from signoff.selectors import assert_editable
 
 from .models import Teacher
@@ -38,3 +38,9 @@ def teacher_update(*, user, teacher: Teacher, **data) -> Teacher:
 
 def teacher_delete(*, user, teacher: Teacher) -> None:
     _delete(teacher, user=user, county_id=teacher.school.county_id, year=teacher.year)
+
+
+def teacher_save(teacher: Teacher, *, user) -> Teacher:
+    """Save a roster row built elsewhere (the admin's import): row_save with the teacher number's refusal."""
+    row_save(teacher, user=user, key_refusal=_number_refusal(user))
+    return teacher
