@@ -13,6 +13,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 urlpatterns = [
     path("", include("accounts.api")),
+    path("", include("signoff.api")),
     path("", include("schools.api")),
     path("", include("teachers.api")),
     path("", include("indicators.api")),

@@ -11,9 +11,11 @@ urlpatterns = [
     path("imports/", include("workbook.urls")),
     path("indicators/", include("indicators.urls")),
     path("plans/", include("plans.urls")),
+    path("quality/", include("quality.urls")),
     path("teachers/", include("teachers.urls")),
     path("audit/", include("audit.urls")),
     path("", include("remedies.urls")),
+    path("", include("signoff.urls")),
     path("", include("schools.urls")),
     # after schools.urls: its "schools/new/" must win over the school page's "schools/<code>/"
     path("", include("dashboards.urls")),

@@ -20,3 +20,48 @@ def apply_validation_error(form, error: ValidationError) -> None:
 def make_read_only(form) -> None:
     for field in form.fields.values():
         field.disabled = True
+
+
+# ---------------------------------------------------------------- entry warnings (core.hooks.entry_warnings)
+
+
+def attach_entry_warnings(target, school_id: int | None, year: int | None, page: str) -> list[dict]:
+    """Ask the validation rules (through core.hooks) what they find now about one school on this page, and put each
+    warning next to its field: `form.fields[name].entry_warnings` (a formset: the row of the record it names).
+    Warnings of no field of the page go to `target.entry_warnings`, shown above the form. Saving is never refused."""
+    from . import hooks
+
+    found = hooks.entry_warnings(school_id, year, page) if school_id else []
+    forms = list(target) if hasattr(target, "management_form") else [target]
+    unplaced = []
+    for warning in found:
+        text = f"{warning['rule']}：{warning['message']}"
+        placed = False
+        for form in forms:
+            field = form.fields.get(warning.get("field") or "")
+            instance = getattr(form, "instance", None)
+            same_record = instance is not None and instance.pk == warning.get("object_id")
+            if field is not None and same_record and _model_key(form) == warning.get("model"):
+                field.entry_warnings = [*getattr(field, "entry_warnings", []), text]
+                placed = True
+                break
+        if not placed:
+            unplaced.append({**warning, "text": text})
+    target.entry_warnings = unplaced
+    return found
+
+
+def _model_key(form) -> str:
+    """The model of a ModelForm as the rules name it: School → "school", SchoolYear → "school_year"."""
+    name = form._meta.model.__name__
+    return "".join(f"_{c.lower()}" if c.isupper() and i else c.lower() for i, c in enumerate(name))
+
+
+def message_entry_warnings(request, school_id: int | None, year: int | None, page: str) -> None:
+    """After a save that leaves the page: the rules' warnings about the school as messages of the next page."""
+    from django.contrib import messages
+
+    from . import hooks
+
+    for warning in hooks.entry_warnings(school_id, year, page) if school_id else []:
+        messages.warning(request, f"{warning['rule']}：{warning['message']}")

@@ -113,3 +113,29 @@ def results_changed(county_ids: Iterable[int]) -> None:
     ids = sorted({int(c) for c in county_ids if c})
     for listener in _results_listeners:
         listener(ids)
+
+
+# --- Entry warnings ---------------------------------------------------------------------------------------------
+# The data-entry pages (schools, teachers) show, next to the fields, what the validation rules (an app above them)
+# find about the one school being edited: warnings, never errors — saving still works.
+
+
+class EntryWarningProvider(Protocol):
+    def __call__(self, school_id: int, year: int | None, page: str) -> list[dict]: ...
+
+
+_entry_warning_providers: list[EntryWarningProvider] = []
+
+
+def on_entry_warnings(provider: EntryWarningProvider) -> None:
+    if provider not in _entry_warning_providers:
+        _entry_warning_providers.append(provider)
+
+
+def entry_warnings(school_id: int, year: int | None, page: str) -> list[dict]:
+    """What the rules find now about one school (and year) that belongs on `page` ("school", "school_year",
+    "classes", "teachers"): each {"rule", "severity", "message", "model", "object_id", "field"}."""
+    found: list[dict] = []
+    for provider in _entry_warning_providers:
+        found.extend(provider(school_id, year, page))
+    return found

@@ -27,6 +27,19 @@ class Audited(models.Model):
     class Meta:
         abstract = True
 
+    @classmethod
+    def natural_key_fields(cls) -> tuple[str, ...]:
+        """The field names that identify a row to people (and to the workbook, the API, the admin's import):
+        declared once, as the model's first UniqueConstraint, or its one unique field (a code). Serializers,
+        forms, import-export resources and the workbook importer all read it from here."""
+        for constraint in cls._meta.constraints:
+            if isinstance(constraint, models.UniqueConstraint) and constraint.fields:
+                return tuple(constraint.fields)
+        unique = [f.name for f in cls._meta.concrete_fields if f.unique and not f.primary_key]
+        if len(unique) != 1:
+            raise TypeError(f"{cls.__name__} declares no natural key")
+        return (unique[0],)
+
 
 class Region(Audited):
     code = models.CharField(_("行政区划代码"), max_length=6, unique=True, validators=[region_code_validator])

@@ -15,3 +15,10 @@ class IndicatorsConfig(AppConfig):
         from . import runs, tasks  # noqa: F401
 
         hooks.on_data_changed(runs.data_changed)
+        # sign-off's optional province acceptance is a setting of the 2017 rule set (indicators/signoff_params.py)
+        from signoff import policy
+
+        from . import signoff_params
+
+        signoff_params.register()
+        policy.on_acceptance_required(signoff_params.acceptance_required)

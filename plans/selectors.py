@@ -320,9 +320,21 @@ def projects_for_indicator(*, user, county: Region, indicator_code: str) -> Quer
 
 
 def projects_by_indicator(*, user, county: Region) -> dict[str, list[Project]]:
-    """indicator code → the county's projects working on it (one query, for a whole report page)."""
+    """indicator code → the county's projects working on it (one query, for a whole report page).
+
+    Whoever sees a county sees the plans of the county, its city and its province (plan_list): so the projects
+    are those plans' projects for the county, if the user sees it, read in one statement (the scope and the
+    region chain as subqueries) instead of resolving the user's plans first."""
     out: dict[str, list[Project]] = defaultdict(list)
-    for project in project_list(user=user).filter(county=county).exclude(indicator_code=""):
+    if not (user and user.is_authenticated):
+        return {}
+    chain = Region.objects.filter(
+        Q(pk=county.pk) | Q(pk=county.parent_id) | Q(children__pk=county.parent_id)
+    ).values("code")
+    projects = Project.objects.filter(
+        county=county, county__in=visible_counties(user), plan__region_code__in=chain
+    ).exclude(indicator_code="")
+    for project in projects.order_by("deadline", "pk"):
         out[project.indicator_code].append(project)
     return dict(out)
 

@@ -10,6 +10,7 @@ from rest_framework import permissions, serializers, viewsets
 from rest_framework.routers import SimpleRouter
 
 from core.scoping import can_edit_county, scope, visible_regions
+from signoff.exceptions import EditLocked
 
 from . import filters, services
 from .models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
@@ -70,6 +71,8 @@ class ScopedViewSet(viewsets.ModelViewSet):
     def _call_service(self, serializer, function, *args, **kwargs):
         try:
             return function(*args, **kwargs)
+        except EditLocked:
+            raise  # signed-off data: 409 with who locked it (signoff.api.exception_handler), not a 400
         except DjangoValidationError as error:
             raise serializers.ValidationError(self._api_errors(serializer, error)) from error
 

@@ -98,6 +98,11 @@ class FundingForm(forms.ModelForm):
 # ---------------------------------------------------------------- row tables (formsets)
 
 
+def row_key(model) -> tuple[str, ...]:
+    """The natural key of a row among the rows of one school (or county) and year."""
+    return tuple(f for f in model.natural_key_fields() if f not in ("school", "county", "year"))
+
+
 class KeyedRowForm(forms.ModelForm):
     """A row whose natural key fields cannot change once saved (the service keys rows by them)."""
 
@@ -150,7 +155,7 @@ class UniqueRowsFormSet(forms.BaseModelFormSet):
 
 
 class ClassFormSetBase(UniqueRowsFormSet):
-    unique_fields = ("name",)
+    unique_fields = row_key(SchoolClass)
     duplicate_message = _("班级名称“{value}”在本学年已有，请改用其他名称")
 
 
@@ -160,7 +165,7 @@ ClassFormSet = forms.modelformset_factory(
 
 
 class AchievementForm(KeyedRowForm):
-    key_fields = ("stage", "subject")
+    key_fields = row_key(Achievement)
 
     class Meta:
         model = Achievement
@@ -169,7 +174,7 @@ class AchievementForm(KeyedRowForm):
 
 
 class AchievementFormSetBase(UniqueRowsFormSet):
-    unique_fields = ("stage", "subject")
+    unique_fields = row_key(Achievement)
     duplicate_message = _("该学段的学科“{value}”已填写，同一学段每个学科只填一行")
 
 
@@ -191,7 +196,7 @@ class CountyYearForm(forms.ModelForm):
 
 
 class MonitoringForm(KeyedRowForm):
-    key_fields = ("stage", "subject")
+    key_fields = row_key(Monitoring)
 
     class Meta:
         model = Monitoring
@@ -200,7 +205,7 @@ class MonitoringForm(KeyedRowForm):
 
 
 class MonitoringFormSetBase(UniqueRowsFormSet):
-    unique_fields = ("stage", "subject")
+    unique_fields = row_key(Monitoring)
     duplicate_message = _("该学段的学科“{value}”已填写，同一学段每个学科只填一行")
 
 

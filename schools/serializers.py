@@ -27,7 +27,8 @@ AUDIT_FIELDS = ("updated_at",)
 
 class ScopedModelSerializer(serializers.ModelSerializer):
     """Scopes the `school_code` / `county_code` choices to the requesting user and freezes the natural key on
-    update (`Meta.key_fields`): a row is never moved to another school, year or subject by an edit."""
+    update: a row is never moved to another school, year or subject by an edit. The key is the model's
+    (`natural_key_fields()`) under the serializer's field names, unless `Meta.key_fields` says otherwise."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -38,14 +39,22 @@ class ScopedModelSerializer(serializers.ModelSerializer):
         if "county_code" in self.fields and not self.fields["county_code"].read_only:
             self.fields["county_code"].queryset = visible_counties(user)
         if self.instance is not None and not isinstance(self.instance, list | tuple):
-            for name in getattr(self.Meta, "key_fields", ()):
+            for name in self.key_names(self.fields):
                 self.fields[name].read_only = True
+
+    @classmethod
+    def key_names(cls, fields) -> tuple[str, ...]:
+        declared = getattr(cls.Meta, "key_fields", None)
+        if declared is not None:
+            return tuple(declared)
+        by_source = {field.source: name for name, field in fields.items()}
+        return tuple(by_source[f] for f in cls.Meta.model.natural_key_fields())
 
     @classmethod
     def key_sources(cls) -> tuple[str, ...]:
         """The model attribute names of the natural key, as the services take them as keyword arguments."""
         fields = cls().fields
-        return tuple(fields[name].source for name in cls.Meta.key_fields)
+        return tuple(fields[name].source for name in cls.key_names(fields))
 
 
 def school_code_field():
@@ -82,7 +91,7 @@ class SchoolSerializer(ScopedModelSerializer):
             *AUDIT_FIELDS,
         )
         read_only_fields = AUDIT_FIELDS
-        key_fields = ()
+        key_fields = ()  # a school's code can be corrected (the service refuses one taken elsewhere)
         # No UniqueValidator: its "已存在" would confirm another county's school; the service refuses a taken
         # code with a message that depends on what the user may see (schools.selectors.school_code_refusal).
         extra_kwargs = {"code": {"validators": [school_code_validator]}}
@@ -101,7 +110,6 @@ class SchoolYearSerializer(ScopedModelSerializer):
             *AUDIT_FIELDS,
         )
         read_only_fields = AUDIT_FIELDS
-        key_fields = ("school_code", "year")
         validators = []  # the natural key is an upsert key, checked by the service's full_clean
 
 
@@ -112,7 +120,6 @@ class SchoolClassSerializer(ScopedModelSerializer):
         model = SchoolClass
         fields = ("id", "year", "school_code", "stage", "grade", "name", "students", *AUDIT_FIELDS)
         read_only_fields = AUDIT_FIELDS
-        key_fields = ("school_code", "year", "name")
         validators = []
 
 
@@ -131,7 +138,6 @@ class FundingSerializer(ScopedModelSerializer):
             *AUDIT_FIELDS,
         )
         read_only_fields = AUDIT_FIELDS
-        key_fields = ("school_code", "year")
         validators = []
 
 
@@ -142,7 +148,6 @@ class AchievementSerializer(ScopedModelSerializer):
         model = Achievement
         fields = ("id", "year", "school_code", "stage", "subject", "tested", "mean_score", *AUDIT_FIELDS)
         read_only_fields = AUDIT_FIELDS
-        key_fields = ("school_code", "year", "stage", "subject")
         validators = []
 
 
@@ -161,7 +166,6 @@ class CountyYearSerializer(ScopedModelSerializer):
             *AUDIT_FIELDS,
         )
         read_only_fields = AUDIT_FIELDS
-        key_fields = ("county_code", "year")
         validators = []
 
 
@@ -172,5 +176,4 @@ class MonitoringSerializer(ScopedModelSerializer):
         model = Monitoring
         fields = ("id", "year", "county_code", "stage", "subject", "level", "difference_rate", *AUDIT_FIELDS)
         read_only_fields = AUDIT_FIELDS
-        key_fields = ("county_code", "year", "stage", "subject")
         validators = []

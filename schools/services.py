@@ -7,6 +7,7 @@ from django.db import transaction
 from core import hooks
 from core.models import Region
 from core.scoping import can_edit_county
+from signoff.selectors import assert_editable
 
 from .models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
 from .selectors import school_code_refusal
@@ -21,6 +22,7 @@ def _save(instance, *, user, county_id: int, year: int | None, key_refusal=None)
     """key_refusal(instance) → (field, message) or None: a natural key taken elsewhere, checked instead of the
     model's own uniqueness check, whose message would confirm another county's record (selectors.*_refusal)."""
     _check_can_edit(user, county_id)
+    assert_editable(county_id, year, new_record=instance.pk is None)  # signed-off data: refused (signoff)
     if user is not None:
         instance.updated_by = user
     if key_refusal is None:
@@ -72,13 +74,44 @@ def school_update(*, user, school: School, **data) -> School:
     _apply(school, data)
     if school.county_id != old_county_id:
         _check_can_edit(user, old_county_id)
+        assert_editable(old_county_id, None)
         hooks.data_changed([old_county_id], None, user=user)
     _save(school, user=user, county_id=school.county_id, year=None, key_refusal=_school_code_refusal(user))
     return school
 
 
+def county_of(instance) -> int | None:
+    """The county a registry row belongs to (a school's, a school's yearly row's, a county row's)."""
+    if isinstance(instance, School):
+        return instance.county_id
+    if getattr(instance, "school_id", None) is not None:
+        return instance.school.county_id
+    return getattr(instance, "county_id", None)
+
+
+def row_save(instance, *, user, key_refusal=None) -> None:
+    """Save one registry row whatever its model, as every single-row write does: scope, the model's validation,
+    a natural key taken elsewhere refused without naming it, the author stamped, the recompute queued (through
+    core.hooks). A stored row that would move to another county needs the right to edit the county it leaves.
+    The Django admin's import-export resources save through here (teachers through teachers.services)."""
+    if key_refusal is None and isinstance(instance, School):
+        key_refusal = _school_code_refusal(user)
+    county_id = county_of(instance)
+    year = getattr(instance, "year", None)
+    with transaction.atomic():
+        if instance.pk is not None:
+            stored = type(instance)._default_manager.filter(pk=instance.pk).first()
+            left = county_of(stored) if stored is not None else county_id
+            if left != county_id:
+                _check_can_edit(user, left)
+                assert_editable(left, year)  # the county it leaves may be signed off
+                hooks.data_changed([left], year, user=user)
+        _save(instance, user=user, county_id=county_id, year=year, key_refusal=key_refusal)
+
+
 def _delete(instance, *, user, county_id: int, year: int | None) -> None:
     _check_can_edit(user, county_id)
+    assert_editable(county_id, year)
     with transaction.atomic():
         instance.delete()
         hooks.data_changed([county_id], year, user=user)

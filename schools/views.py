@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from core.forms import apply_validation_error, make_read_only
+from core.forms import apply_validation_error, attach_entry_warnings, make_read_only, message_entry_warnings
 from core.pagination import paginate
 from core.scoping import can_edit_county, editable_counties
 
@@ -67,7 +67,11 @@ def _save_rows(formset, save_row, delete_row=None) -> bool:
         with transaction.atomic():
             failed = False
             for instance in formset.deleted_rows() if delete_row else []:
-                delete_row(instance)
+                try:
+                    delete_row(instance)
+                except ValidationError as error:  # e.g. the county-year is signed off (signoff.EditLocked)
+                    formset.non_form_errors().extend(error.messages)
+                    failed = True
             for form in formset.kept_forms():
                 try:
                     with transaction.atomic():
@@ -115,6 +119,7 @@ def school_create(request):
             apply_validation_error(form, error)
         else:
             messages.success(request, _("学校已创建"))
+            message_entry_warnings(request, school.pk, None, "school")
             return redirect("dashboards:school_detail", code=school.code)
     return render(request, "schools/school_form.html", {"form": form, "school": None})
 
@@ -133,7 +138,9 @@ def school_edit(request, code):
             apply_validation_error(form, error)
         else:
             messages.success(request, _("学校信息已保存"))
+            message_entry_warnings(request, school.pk, None, "school")
             return redirect("dashboards:school_detail", code=school.code)
+    attach_entry_warnings(form, school.pk, None, "school")
     return render(request, "schools/school_form.html", {"form": form, "school": school})
 
 
@@ -151,7 +158,9 @@ def _year_context(school, year, can_edit, tab):
     return {"school": school, "year": year, "can_edit": can_edit, "tab": tab, "subjects": SUBJECTS}
 
 
-def _year_row_form(request, code, year, *, model, form_class, get, save, tab, template, saved_message):
+def _year_row_form(
+    request, code, year, *, model, form_class, get, save, tab, template, saved_message, warnings_page=None
+):
     """One school's single row for a year (facts, funding): the form, its service save, read-only for readers."""
     _check_year(year)
     school, can_edit = _school_for(request, code)
@@ -167,6 +176,8 @@ def _year_row_form(request, code, year, *, model, form_class, get, save, tab, te
             return redirect(request.resolver_match.view_name, code=school.code, year=year)
     if not can_edit:
         make_read_only(form)
+    if warnings_page:
+        attach_entry_warnings(form, school.pk, year, warnings_page)
     context = _year_context(school, year, can_edit, tab)
     context.update(form=form, exists=instance.pk is not None)
     return render(request, template, context)
@@ -185,6 +196,7 @@ def school_year(request, code, year):
         tab="facts",
         template="schools/school_year.html",
         saved_message=_("%(year)s学年基本数据已保存"),
+        warnings_page="school_year",
     )
 
 
@@ -194,7 +206,19 @@ def _row_data(form) -> dict:
 
 
 def _year_table(
-    request, code, year, *, formset_class, rows, prefix, save, delete, tab, template, saved_message
+    request,
+    code,
+    year,
+    *,
+    formset_class,
+    rows,
+    prefix,
+    save,
+    delete,
+    tab,
+    template,
+    saved_message,
+    warnings_page=None,
 ):
     """One school's table of rows for a year (classes, achievement): saved row by row through the services in one
     transaction, read-only for readers."""
@@ -209,6 +233,8 @@ def _year_table(
         formset.extra = 0
         for form in formset:
             make_read_only(form)
+    if warnings_page:
+        attach_entry_warnings(formset, school.pk, year, warnings_page)
     context = _year_context(school, year, can_edit, tab)
     context["formset"] = formset
     return render(request, template, context)
@@ -234,6 +260,7 @@ def school_classes(request, code, year):
         tab="classes",
         template="schools/school_classes.html",
         saved_message=_("%(year)s学年班级已保存"),
+        warnings_page="classes",
     )
 
 

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from core.forms import apply_validation_error
+from core.forms import apply_validation_error, attach_entry_warnings, message_entry_warnings
 from core.pagination import paginate
 from core.scoping import can_edit_county, editable_counties, scope
 from schools.choices import SUBJECTS
@@ -70,6 +70,7 @@ def teacher_create(request):
             apply_validation_error(form, error)
         else:
             messages.success(request, _("教师 %(id)s 已保存") % {"id": teacher.teacher_id})
+            message_entry_warnings(request, teacher.school_id, teacher.year, "teachers")
             if "add_another" in request.POST:
                 return redirect(f"/teachers/new/?school={teacher.school.code}&year={teacher.year}")
             return redirect(_list_url(teacher))
@@ -96,12 +97,14 @@ def teacher_edit(request, pk):
             apply_validation_error(form, error)
         else:
             messages.success(request, _("教师 %(id)s 已保存") % {"id": teacher.teacher_id})
+            message_entry_warnings(request, teacher.school_id, teacher.year, "teachers")
             return redirect(_list_url(teacher))
     if not can_edit:
         # Officials read the record; the school list of the form is empty for them, so show the school as text.
         form.fields["school"].queryset = School.objects.filter(pk=teacher.school_id)
         for field in form.fields.values():
             field.disabled = True
+    attach_entry_warnings(form, teacher.school_id, teacher.year, "teachers")
     return render(
         request,
         "teachers/teacher_form.html",
@@ -116,6 +119,10 @@ def teacher_delete(request, pk):
     if not can_edit_county(request.user, teacher.school.county_id):
         raise PermissionDenied
     url, teacher_id = _list_url(teacher), teacher.teacher_id
-    services.teacher_delete(user=request.user, teacher=teacher)
+    try:
+        services.teacher_delete(user=request.user, teacher=teacher)
+    except ValidationError as error:  # the county-year is signed off (signoff.EditLocked)
+        messages.error(request, " ".join(error.messages))
+        return redirect(url)
     messages.success(request, _("教师 %(id)s 已删除") % {"id": teacher_id})
     return redirect(url)

@@ -112,9 +112,7 @@ def batch_validate(batch_id: int) -> ImportBatch:
         return _connection_lost(batch_id, "validate", error)
     batch = _record(batch_id, result, ImportBatch.Status.PREVIEW)
     if result.ok and any(c.get("updated") for c in result.counts.values()):
-        batch.changes = preview.updated_rows(
-            batch.file.path, user=batch.created_by, file_name=batch.file_name
-        )
+        batch.changes = preview.updated_rows(result)
         batch.save(update_fields=["changes"])
     return batch
 

@@ -1,8 +1,8 @@
 """Deterministic demo data: a realistic city (临沂市) of three counties, about 120 schools, two school years.
 
 Everything is drawn from one `random.Random(seed)`, in a fixed order, so the same seed always builds the same rows
-(natural keys and values; primary keys and timestamps aside). Rows are written with `bulk_create` so a full build
-takes a few seconds. The counties differ on purpose so that the portal shows both red and green:
+(natural keys and values; primary keys and timestamps aside). Rows are inserted through the workbook importer's
+writer (workbook/writers.py: COPY on PostgreSQL, `bulk_create` elsewhere) so a full build takes a few seconds. The counties differ on purpose so that the portal shows both red and green:
 
 - 兰山区 has crowded urban schools (大班额, one 超大班额 grade), weak village schools (few backbone and PE/art
   teachers, a poor degree mix) and under-funded small schools;
@@ -35,6 +35,8 @@ from schools.models import (
     SchoolYear,
 )
 from teachers.models import Teacher
+
+from . import writers
 
 DEFAULT_SEED = 2024
 YEARS = (2023, 2024)
@@ -738,18 +740,20 @@ def build(seed: int = DEFAULT_SEED) -> DemoSummary:
     builder.plan_schools()
     with transaction.atomic():
         counties = write_regions()
-        School.objects.bulk_create(
-            School(
-                code=s.code,
-                name=s.name,
-                county=counties[s.county.code],
-                kind=s.kind,
-                urban_rural_code=s.urban_rural_code,
-                ownership=s.ownership,
-                boarding=s.boarding,
-                urban_quality_reference=s.urban_quality_reference,
-            )
-            for s in builder.schools
+        writers.insert_objects(
+            [
+                School(
+                    code=s.code,
+                    name=s.name,
+                    county=counties[s.county.code],
+                    kind=s.kind,
+                    urban_rural_code=s.urban_rural_code,
+                    ownership=s.ownership,
+                    boarding=s.boarding,
+                    urban_quality_reference=s.urban_quality_reference,
+                )
+                for s in builder.schools
+            ]
         )
         school_ids = dict(School.objects.filter(county__in=counties.values()).values_list("code", "pk"))
         rows = {model: [] for model in (SchoolYear, SchoolClass, Funding, Achievement, Teacher)}
@@ -789,13 +793,12 @@ def build(seed: int = DEFAULT_SEED) -> DemoSummary:
                     )
                     for t in rosters[year]
                 ]
-        for model, objects in rows.items():
-            model.objects.bulk_create(objects, batch_size=2000)
+        for objects in rows.values():
+            writers.insert_objects(objects)
         county_rows, monitoring_rows = county_inputs(builder.rng, counties)
         declaration_rows = declarations(counties)
-        CountyYear.objects.bulk_create(county_rows)
-        Monitoring.objects.bulk_create(monitoring_rows)
-        Declaration.objects.bulk_create(declaration_rows)
+        for objects in (county_rows, monitoring_rows, declaration_rows):
+            writers.insert_objects(objects)
         accounts = write_accounts(counties)
     counts = {"School": len(builder.schools), **{m.__name__: len(o) for m, o in rows.items()}}
     counts.update(

@@ -12,10 +12,12 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from operator import itemgetter
 
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 
 from audit.services import record_batch
+from core import hooks
 from core.choices import RegionLevel
 from core.models import Region
 from core.scoping import editable_counties, visible_counties
@@ -23,10 +25,11 @@ from indicators.runs import request_recompute
 from schools.models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
 from teachers.models import Teacher
 
-from . import pgwrite
+from . import locks, writers
 from .readers import FileProblem, open_source
 from .spec import SHEETS, Sheet
 from .validation import ErrorList, ParsedSheet, parse_sheet
+from .writers import TableChange
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +46,6 @@ MODELS = {
 }
 FK_FIELDS = {"school_code": "school_id", "county_code": "county_id", "parent_code": "parent_id"}
 LEVEL_ORDER = {RegionLevel.PROVINCE: 0, RegionLevel.CITY: 1, RegionLevel.COUNTY: 2}
-BATCH = 2000
 NEW = object()  # a parent that only exists in the file (dry run)
 
 
@@ -75,6 +77,9 @@ class ImportResult:
     rows_total: int = 0
     truncated_errors: int = 0
     sheet_names: dict = field(default_factory=dict)  # sheet key → Chinese name
+    # Per sheet with updated rows: (Sheet, its name in the file, fields, [(row, old, new)], more beyond those).
+    # Not part of as_dict: workbook.preview turns it into what the page shows.
+    updated: list = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -248,97 +253,78 @@ def check_references(parsed: dict[str, ParsedSheet], refs: Refs, errors: ErrorLi
 
 
 # ------------------------------------------------------------------------------------------- planning
+# Every rule that needs the stored rows is decided here, once, in Python, for every backend: which rows are new,
+# which change, which stale rows of a replaced school-year (county-year) go, and whether a stored row belongs to a
+# county the user may not edit. The writers (writers.py) only execute the plan.
+
+MOVED_FROM_ELSEWHERE = "该教师编号本学年已登记在其他区县的学校"
+
+
+class NewRef:
+    """A parent (region or school) that only exists in the file: its id is known once the earlier sheet is
+    written, and the commit step puts it in (Plan.resolve_new)."""
+
+    __slots__ = ("code", "model")
+
+    def __init__(self, model, code: str):
+        self.model = model
+        self.code = code
+
+    def __repr__(self) -> str:
+        return f"NewRef({self.model.__name__}, {self.code})"
 
 
 @dataclass
 class Plan:
     sheet: ParsedSheet
-    create: list = field(default_factory=list)  # dicts of field values
-    update: list = field(default_factory=list)  # dicts of field values (natural key included)
+    change: TableChange
     unchanged: int = 0
-    delete: list = field(default_factory=list)  # primary keys
     years: set = field(default_factory=set)
     county_ids: set = field(default_factory=set)
-    # Set by the PostgreSQL path, which counts in the database instead of listing rows.
-    created_count: int | None = None
-    updated_count: int | None = None
-    deleted_count: int | None = None
+    new_counties: set = field(default_factory=set)  # codes of counties that only exist in the file
+    has_new: bool = False  # some row points at a parent that only exists in the file
+    # The first updated rows as (row number, stored values, file values), both in `change.fields` order: what the
+    # preview shows as old → new before the uploader confirms, without reading the file or the table again.
+    updated_sample: list = field(default_factory=list)
+    updated_more: bool = False
 
     def counts(self) -> dict:
+        change = self.change
         return {
-            "created": len(self.create) if self.created_count is None else self.created_count,
-            "updated": len(self.update) if self.updated_count is None else self.updated_count,
+            "created": len(change.create),
+            "updated": len(change.update),
             "unchanged": self.unchanged,
-            "deleted": len(self.delete) if self.deleted_count is None else self.deleted_count,
+            "deleted": len(change.delete),
         }
 
+    def resolve_new(self) -> None:
+        """Replace the NewRefs by the ids of the parents an earlier plan of the same import has written."""
+        if not self.has_new:
+            return
+        rows = [self.change.create, self.change.update]
+        codes: dict = defaultdict(set)
+        for part in rows:
+            for row in part:
+                for value in row:
+                    if type(value) is NewRef:
+                        codes[value.model].add(value.code)
+        ids = {
+            (model, code): pk
+            for model, wanted in codes.items()
+            for code, pk in model.objects.filter(code__in=wanted).values_list("code", "pk")
+        }
 
-def _resolve_row(parsed: ParsedSheet, values: tuple, refs: Refs) -> tuple[dict, object]:
-    """Field values for the model (codes replaced by ids, NEW when the parent is new) and the row's county."""
-    sheet = parsed.sheet
-    data = {}
-    county = None
-    for column, value in zip(sheet.columns, values, strict=True):
-        if column.key not in parsed.present and column.key not in sheet.natural_key:
-            continue
-        name = field_name(sheet, column.key)
-        if sheet.key == "regions" and column.key == "parent_code":
-            value = (refs.regions[value][0] if value in refs.regions else NEW) if value else None
-        elif column.key == "school_code":
-            value, county = refs.school(value)
-        elif column.key == "county_code":
-            value = refs.county_id(value)
-            county = value
-        data[name] = value
-    if sheet.key == "schools":
-        county = data["county_id"]
-    return data, county
+        def resolved(value):
+            if type(value) is not NewRef:
+                return value
+            found = ids.get((value.model, value.code))
+            if found is None:
+                raise _Rejected("a parent of the file was not written")
+            return found
 
-
-def plan_sheet(parsed: ParsedSheet, refs: Refs, errors: ErrorList | None = None) -> Plan:
-    sheet = parsed.sheet
-    model = MODELS[sheet.key]
-    plan = Plan(parsed)
-    key_fields = [field_name(sheet, k) for k in sheet.natural_key]
-    compare = [field_name(sheet, k) for k in parsed.present if k not in sheet.natural_key]
-    all_fields = [field_name(sheet, c.key) for c in sheet.columns]
-    rows = []
-    for number, values in parsed.rows:
-        data, county = _resolve_row(parsed, values, refs)
-        rows.append((number, data))
-        if "year" in data:
-            plan.years.add(data["year"])
-        if county is not None and county is not NEW:
-            plan.county_ids.add(county)
-    existing = _load_existing(sheet, model, rows, key_fields, all_fields)
-    seen_keys = set()
-    for number, data in rows:
-        key = tuple(data[f] for f in key_fields)
-        if NEW in key:
-            plan.create.append(data)
-            continue
-        seen_keys.add(key)
-        old = existing.get(key)
-        if old is None:
-            plan.create.append(data)
-            continue
-        if sheet.key == "teachers" and errors is not None and old["school_id"] != data["school_id"]:
-            if refs.scoped and old["_county_id"] not in refs.editable:
-                errors.add(
-                    parsed.name,
-                    number,
-                    "教师编号",
-                    data["teacher_id"],
-                    "该教师编号本学年已登记在其他区县的学校",
-                )
-        if any(old[f] != data[f] for f in compare):
-            data["pk"] = old["pk"]
-            plan.update.append(data)
-        else:
-            plan.unchanged += 1
-    if sheet.replaces:
-        plan.delete = _stale_rows(sheet, model, rows, key_fields, seen_keys)
-    return plan
+        for part in rows:
+            part[:] = [tuple(resolved(v) for v in row) if NewRef in map(type, row) else row for row in part]
+        self.has_new = False
 
 
 def _parent_field(sheet: Sheet) -> str | None:
@@ -349,84 +335,206 @@ def _parent_field(sheet: Sheet) -> str | None:
     return None
 
 
-def _load_existing(sheet, model, rows, key_fields, all_fields) -> dict[tuple, dict]:
-    """Existing database rows matching the file's natural keys, as dicts keyed by natural key."""
-    wanted = ["pk", *all_fields]
-    if sheet.key == "teachers":
-        wanted.append("school__county_id")
-    result: dict[tuple, dict] = {}
-    parent = _parent_field(sheet)
-    if sheet.key == "teachers":
-        by_year = defaultdict(list)
-        for _n, d in rows:
-            by_year[d["year"]].append(d["teacher_id"])
-        chunks = [(year, ids[i : i + 900]) for year, ids in by_year.items() for i in range(0, len(ids), 900)]
-        querysets = [model.objects.filter(year=year, teacher_id__in=ids) for year, ids in chunks]
-    elif parent is None:  # regions, schools: keyed by code
-        codes = [d["code"] for _n, d in rows]
-        querysets = [model.objects.filter(code__in=codes[i : i + 900]) for i in range(0, len(codes), 900)]
-    else:
-        parents = sorted({d[parent] for _n, d in rows if d[parent] is not NEW})
-        years = sorted({d["year"] for _n, d in rows})
-        querysets = [
-            model.objects.filter(**{f"{parent}__in": parents[i : i + 900], "year__in": years})
-            for i in range(0, len(parents), 900)
-        ]
-    for queryset in querysets:
-        for values in queryset.values_list(*wanted):
-            record = dict(zip(wanted, values, strict=True))
-            if sheet.key == "teachers":
-                record["_county_id"] = record.pop("school__county_id")
-            result[tuple(record[f] for f in key_fields)] = record
-    return result
+def _converters(sheet: Sheet, keys: list[str], refs: Refs, plan: Plan) -> list[tuple[int, Callable]]:
+    """(position in the row, code → id or NewRef) of the reference columns. The codes were checked already."""
+
+    def unresolved(code):
+        raise _Rejected(f"{code} no longer resolves")
+
+    def school_id(code):
+        found = refs.school(code)
+        if found is None:
+            unresolved(code)
+        if found[0] is NEW:
+            plan.has_new = True
+            return NewRef(School, code)
+        return found[0]
+
+    def county_id(code):
+        found = refs.county_id(code)
+        if found is None:
+            unresolved(code)
+        if found is NEW:
+            plan.has_new = True
+            return NewRef(Region, code)
+        return found
+
+    def region_id(code):
+        if not code:
+            return None
+        if code in refs.regions:
+            return refs.regions[code][0]
+        if code not in refs.file_regions:
+            unresolved(code)
+        plan.has_new = True
+        return NewRef(Region, code)
+
+    convert = {"school_code": school_id, "county_code": county_id}
+    if sheet.key == "regions":
+        convert["parent_code"] = region_id
+    return [(i, convert[k]) for i, k in enumerate(keys) if k in convert]
 
 
-def _stale_rows(sheet, model, rows, key_fields, seen_keys) -> list[int]:
-    """Rows of the school-years (county-years) the file carries that the file no longer lists."""
-    parent = _parent_field(sheet)
-    pairs = {(d[parent], d["year"]) for _n, d in rows if d[parent] is not NEW}
-    stale = []
-    by_year = defaultdict(list)
-    for parent_id, year in pairs:
-        by_year[year].append(parent_id)
-    for year, parents in by_year.items():
-        for i in range(0, len(parents), 900):
-            queryset = model.objects.filter(**{f"{parent}__in": parents[i : i + 900], "year": year})
-            for values in queryset.values_list("pk", *key_fields):
-                if tuple(values[1:]) not in seen_keys:
-                    stale.append(values[0])
-    return stale
+def _counties_of(plan: Plan, parents: set, refs: Refs, of_school: bool) -> None:
+    """The counties a sheet's rows belong to (known ids, and codes of counties only in the file); parents are
+    school ids (of_school) or county ids, or NewRefs."""
+    by_school = {pk: county for pk, county in refs.schools.values()} if of_school else {}
+    for parent in parents:
+        if type(parent) is NewRef:
+            if parent.model is Region:
+                plan.new_counties.add(parent.code)
+                continue
+            county = refs.school(parent.code)[1]
+            if county is NEW:
+                plan.new_counties.add(refs.file_schools[parent.code])
+            else:
+                plan.county_ids.add(county)
+        elif parent is not None:
+            plan.county_ids.add(by_school[parent] if of_school else parent)
 
 
-# ------------------------------------------------------------------------------------------- writing
-
-
-def _write_plan(plan: Plan, user) -> None:
-    sheet = plan.sheet.sheet
+def plan_sheet(parsed: ParsedSheet, refs: Refs, errors: ErrorList) -> Plan:
+    """Decide what writing this sheet means: rows to create, to update (only those that differ from the stored
+    row), stale rows to delete, the counties and years touched. Problems go to errors; nothing is written."""
+    sheet = parsed.sheet
     model = MODELS[sheet.key]
+    keys = [c.key for c in sheet.columns if c.key in parsed.present or c.key in sheet.natural_key]
+    fields = [field_name(sheet, k) for k in keys]
     key_fields = [field_name(sheet, k) for k in sheet.natural_key]
-    update_fields = [field_name(sheet, k) for k in plan.sheet.present if k not in sheet.natural_key]
-    update_fields += ["updated_at", "updated_by"]
-    fk_names = {f.attname: f.name for f in model._meta.concrete_fields}
-    unique = [fk_names.get(f, f) for f in key_fields]
-    updates = [fk_names.get(f, f) for f in update_fields]
-    user_id = getattr(user, "pk", None)
-    if plan.delete:
-        for i in range(0, len(plan.delete), 900):
-            model.objects.filter(pk__in=plan.delete[i : i + 900]).delete()
-    objects = []
-    for data in [*plan.create, *plan.update]:
-        data = {k: v for k, v in data.items() if k != "pk"}
-        if any(v is NEW for v in data.values()):
-            raise _Rejected("unresolved parent")
-        objects.append(model(updated_by_id=user_id, **data))
-        if len(objects) >= BATCH:
-            model.objects.bulk_create(
-                objects, update_conflicts=True, unique_fields=unique, update_fields=updates
-            )
-            objects = []
-    if objects:
-        model.objects.bulk_create(objects, update_conflicts=True, unique_fields=unique, update_fields=updates)
+    plan = Plan(parsed, TableChange(model, fields, key_fields))
+    converters = _converters(sheet, keys, refs, plan)
+    getter = itemgetter(*[parsed.index(k) for k in keys])
+    single = len(keys) == 1
+    rows: list[tuple] = []
+    numbers: list[int] = []
+    for number, values in parsed.rows:
+        row = [getter(values)] if single else list(getter(values))
+        for index, convert in converters:
+            row[index] = convert(row[index])
+        rows.append(tuple(row))
+        numbers.append(number)
+
+    parent = _parent_field(sheet)
+    county_field = parent or ("county_id" if sheet.key == "schools" else None)
+    if "year" in fields:
+        year_at = fields.index("year")
+        plan.years = {row[year_at] for row in rows}
+    if county_field is not None:
+        at = fields.index(county_field)
+        _counties_of(plan, {row[at] for row in rows}, refs, of_school=county_field == "school_id")
+
+    # A stored row whose school is in a county the user may not edit cannot be taken over by the file (a teacher
+    # number is unique in a year across the province, the school is not part of the key).
+    check_moves = refs.scoped and parent is not None and parent not in key_fields
+    if plan.years and not model.objects.filter(year__in=plan.years).exists():
+        plan.change.create = rows  # a first import of these years: nothing stored can match or go stale
+    else:
+        _compare(plan, rows, numbers, parent, check_moves, refs, errors)
+    parsed.rows = []  # the plan holds the rows now; a 200 000-row sheet is not kept twice
+    return plan
+
+
+BATCH_ROWS = 20_000  # file rows compared per query of stored rows: bounds memory whatever the file size
+UPDATED_SAMPLE = 20  # updated rows per sheet kept for the preview (old → new)
+
+
+def _compare(
+    plan: Plan, rows: list[tuple], numbers: list[int], parent, check_moves: bool, refs, errors
+) -> None:
+    """Sort the rows into create / update / unchanged against the stored rows they meet, and list the stale rows
+    of the school-years (county-years) the file replaces. Stored rows are read a batch at a time: by parent
+    (school or county) and year, then, for keys without the parent (a teacher number), by key wherever stored."""
+    change = plan.change
+    model, fields, key_fields = change.model, list(change.fields), list(change.key)
+    parsed = plan.sheet
+    sheet = parsed.sheet
+    key_of = itemgetter(*[fields.index(f) for f in key_fields])
+    county = ("school__county_id" if parent == "school_id" else parent) if check_moves else None
+    wanted = ["pk", *fields, *([county] if county else [])]
+    width = len(fields)
+    step = _params_per_statement()
+    parent_at = fields.index(parent) if parent else None
+    number_column = sheet.column(sheet.natural_key[-1]).zh
+    number_at = fields.index(key_fields[-1])
+
+    def stored_of(queryset) -> dict:
+        found = {}
+        for values in queryset.values_list(*wanted):
+            record = values[1 : width + 1]
+            found[key_of(record)] = (values[0], record, values[-1] if county else None)
+        return found
+
+    def classify(indices, found: dict, missing: list | None) -> None:
+        for i in indices:
+            row = rows[i]
+            old = found.get(key_of(row))
+            if old is None:
+                if missing is None:
+                    change.create.append(row)
+                else:
+                    missing.append(i)
+                continue
+            _pk, old_values, old_county = old
+            if check_moves and old_values[parent_at] != row[parent_at] and old_county not in refs.editable:
+                errors.add(parsed.name, numbers[i], number_column, row[number_at], MOVED_FROM_ELSEWHERE)
+            if old_values != row:
+                change.update.append(row)
+                if len(plan.updated_sample) < UPDATED_SAMPLE:
+                    plan.updated_sample.append((numbers[i], old_values, row))
+                else:
+                    plan.updated_more = True
+            else:
+                plan.unchanged += 1
+
+    by_key: list[int] = []  # rows to look up by their key wherever stored
+    if parent is None:
+        by_key = list(range(len(rows)))
+    else:
+        year_at = fields.index("year")
+        keyed_by_parent = parent in key_fields
+        groups: dict = defaultdict(list)
+        for i, row in enumerate(rows):
+            groups[row[parent_at]].append(i)
+        pairs = {(row[parent_at], row[year_at]) for row in rows}
+        file_keys = {key_of(row) for row in rows} if sheet.replaces else set()
+        years = sorted(plan.years)
+        batch: list = []
+        size = 0
+        parents = [p for p in groups if type(p) is not NewRef]
+        for p in [p for p in groups if type(p) is NewRef]:  # nothing stored under a parent that is new
+            if keyed_by_parent:
+                change.create.extend(rows[i] for i in groups[p])
+            else:
+                by_key.extend(groups[p])
+        for n, p in enumerate(sorted(parents)):
+            batch.append(p)
+            size += len(groups[p])
+            if size < BATCH_ROWS and len(batch) < step and n < len(parents) - 1:
+                continue
+            found = stored_of(model.objects.filter(**{f"{parent}__in": batch, "year__in": years}))
+            if sheet.replaces:
+                for key, (pk, record, _c) in found.items():
+                    if key not in file_keys and (record[parent_at], record[year_at]) in pairs:
+                        change.delete.append(pk)
+            classify([i for q in batch for i in groups[q]], found, None if keyed_by_parent else by_key)
+            batch, size = [], 0
+    if by_key:
+        prefix_at = [fields.index(f) for f in key_fields[:-1]]
+        by_prefix: dict = defaultdict(list)
+        for i in by_key:
+            by_prefix[tuple(rows[i][a] for a in prefix_at)].append(i)
+        for prefix, indices in by_prefix.items():
+            lookup = dict(zip(key_fields[:-1], prefix, strict=True))
+            for start in range(0, len(indices), step):
+                chunk = indices[start : start + step]
+                values = [rows[i][number_at] for i in chunk]
+                found = stored_of(model.objects.filter(**lookup, **{f"{key_fields[-1]}__in": values}))
+                classify(chunk, found, None)
+
+
+def _params_per_statement() -> int:
+    limit = connection.features.max_query_params
+    return 20_000 if limit is None else min(20_000, limit - 50)
 
 
 def _regions_by_level(parsed: ParsedSheet) -> list[ParsedSheet]:
@@ -435,8 +543,48 @@ def _regions_by_level(parsed: ParsedSheet) -> list[ParsedSheet]:
     for level in (RegionLevel.PROVINCE, RegionLevel.CITY, RegionLevel.COUNTY):
         part = ParsedSheet(parsed.sheet, parsed.name, parsed.present, header_row=parsed.header_row)
         part.rows = [r for r in parsed.rows if r[1][level_index] == level]
-        parts.append(part)
+        if part.rows:
+            parts.append(part)
     return parts
+
+
+# ------------------------------------------------------------------------------------------- commit
+
+
+@dataclass
+class Committed:
+    counts: dict
+    county_ids: list
+    years: list
+
+
+def commit(plans: list[Plan], *, user, dry_run: bool) -> Committed:
+    """The one step that writes: every checked plan in order (parents first), then the recompute of the counties
+    touched, all in one transaction (rolled back for a dry run, so its counts are exactly the real import's).
+
+    Raises _Rejected (or IntegrityError / RowsChanged from a writer) when the database changed underneath the plan.
+    """
+    table_writer = writers.writer()
+    user_id = getattr(user, "pk", None)
+    with transaction.atomic():
+        for plan in plans:
+            plan.resolve_new()
+            table_writer.write(plan.change, user_id=user_id)
+        counts = _sum_counts(plans)
+        county_ids = set().union(*(p.county_ids for p in plans))
+        new_counties = set().union(*(p.new_counties for p in plans))
+        if new_counties:
+            county_ids |= set(Region.objects.filter(code__in=new_counties).values_list("pk", flat=True))
+        years = sorted(set().union(*(p.years for p in plans)))
+        if dry_run:
+            transaction.set_rollback(True)
+        elif any(c["created"] or c["updated"] or c["deleted"] for c in counts.values()):
+            record_batch(user=user, county_ids=sorted(county_ids), years=years, counts=counts)
+            for year in years or [None]:
+                request_recompute(county_ids, year, user=user, trigger="import")
+                # the other listeners (validation rules, …); the engine finds its run already queued
+                hooks.data_changed(county_ids, year, user=user)
+    return Committed(counts, sorted(county_ids), years)
 
 
 # ------------------------------------------------------------------------------------------- entry point
@@ -490,63 +638,38 @@ def import_workbook(
         check_references(parsed, refs, errors)
     if errors:
         return _finish(result, errors)
-    # The same path for a dry run and a real import: plan and write every sheet in one transaction (parents
-    # first, so rows of schools that only exist in the file resolve), then roll back a dry run. The counts and
-    # the database-dependent checks are therefore exactly those of the real import.
-    use_copy = pgwrite.supported()
+    # Plan every sheet against the stored rows (parents first; a parent that only exists in the file is a NewRef
+    # until it is written), then write all of it in one step. A dry run goes the same way and is rolled back.
     try:
-        with transaction.atomic():
-            final_plans = []
-            for key, sheet in parsed.items():
-                parts = _regions_by_level(sheet) if key == "regions" else [sheet]
-                for part in parts:
-                    if progress is not None:
-                        progress(sheet.sheet.zh, result.rows_total, result.rows_total)
-                    refs.refresh()
-                    if use_copy:
-                        plan = _copy_sheet(part, refs, errors, user)
-                    else:
-                        plan = plan_sheet(part, refs, errors)
-                        if not errors:
-                            _write_plan(plan, user)
-                    if errors:
-                        raise _Rejected("the stored rows disagree with the file")
-                    final_plans.append(plan)
-            result.counts = _sum_counts(final_plans)
-            result.county_ids = sorted(set().union(*(p.county_ids for p in final_plans)))
-            result.years = sorted(set().union(*(p.years for p in final_plans)))
-            if dry_run:
-                transaction.set_rollback(True)
-            elif result.changed:
-                record_batch(
-                    user=user, county_ids=result.county_ids, years=result.years, counts=result.counts
-                )
-                for year in result.years or [None]:
-                    request_recompute(result.county_ids, year, user=user, trigger="import")
-    except (_Rejected, pgwrite.Unresolved):
+        plans = []
+        for key, sheet in parsed.items():
+            if progress is not None:
+                progress(sheet.sheet.zh, result.rows_total, result.rows_total)
+            for part in _regions_by_level(sheet) if key == "regions" else [sheet]:
+                plans.append(plan_sheet(part, refs, errors))
+        if errors:
+            return _finish(result, errors)
+        if locks.refuse_locked(plans, errors):  # a signed-off county-year (workbook/locks.py)
+            return _finish(result, errors)
+        committed = commit(plans, user=user, dry_run=dry_run)
+        result.updated = [
+            (p.sheet.sheet, p.sheet.name, list(p.change.fields), p.updated_sample, p.updated_more)
+            for p in plans
+            if p.updated_sample
+        ]
+    except (_Rejected, IntegrityError, writers.RowsChanged):
         if not errors:
             errors.add("", None, "", "", "导入时数据库内容发生变化，请重新导入。")
         return _finish(result, errors)
+    result.counts = committed.counts
+    result.county_ids = committed.county_ids
+    result.years = committed.years
     if dry_run:  # counties the file would create do not exist after the rollback
         result.county_ids = sorted(
             Region.objects.filter(pk__in=result.county_ids).values_list("pk", flat=True)
         )
     result.ok = True
     return _finish(result, errors)
-
-
-def _copy_sheet(part: ParsedSheet, refs: Refs, errors: ErrorList, user) -> Plan:
-    sheet = part.sheet
-    return pgwrite.write_sheet(
-        part,
-        refs,
-        errors,
-        user,
-        MODELS[sheet.key],
-        [field_name(sheet, k) for k in sheet.natural_key],
-        lambda key: field_name(sheet, key),
-        Plan(part),
-    )
 
 
 def _sum_counts(plans: list[Plan]) -> dict:

@@ -1,9 +1,9 @@
 """What a previewed import would change in rows that already exist: per sheet, the first updated rows with each
 changed cell as old → new, shown before the uploader confirms.
 
-Read only, after a dry run that found updated rows: the file is parsed again with the importer's own readers and
-reference resolution and compared with the stored rows, a chunk at a time, stopping at `limit` rows per sheet, so
-a large file costs little more than its parse. Teachers' names are never shown.
+The importer's plan already compared every row with the stored one (importer.plan_sheet keeps the first updated
+rows of each sheet with their stored values), so the preview reads neither the file nor the table again: it only
+puts codes for ids and labels for choices. Teachers' names are never shown.
 """
 
 from __future__ import annotations
@@ -12,12 +12,11 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from .importer import MODELS, NEW, Refs, _load_existing, _resolve_row, decimal_specs, field_name
-from .readers import FileProblem, open_source
-from .validation import ErrorList, parse_sheet
+from core.models import Region
+from schools.models import School
 
-LIMIT = 20
-CHUNK = 2000
+from .importer import MODELS, ImportResult, field_name
+
 HIDDEN = "（姓名已隐藏）"
 PRIVATE_COLUMNS = {"name"}  # a teacher's name is personal data: "changed" is said, the values are not
 
@@ -34,95 +33,66 @@ def _shown(value: Any) -> str:
     return str(value)
 
 
-def _same(old: Any, new: Any) -> bool:
-    """The importer's own comparison (importer.plan_sheet): a row is updated when a value differs."""
-    return old == new
-
-
-def updated_rows(path, *, user, file_name: str | None = None, limit: int = LIMIT) -> list[dict]:
+def updated_rows(result: ImportResult) -> list[dict]:
     """[{sheet, rows: [{row, key, changes: [{column, old, new}]}], more}] for the sheets with updated rows;
-    `more` says whether the sheet has updated rows past the `limit` shown. [] when the file cannot be read."""
-    try:
-        sources = open_source(path, file_name)
-    except FileProblem:
-        return []
-    errors = ErrorList()
-    decimals = decimal_specs()
-    parsed = {}
-    for source in sources:
-        sheet = parse_sheet(source, errors, decimals)
-        if sheet is not None:
-            parsed[source.sheet.key] = sheet
-    if errors or not parsed:
-        return []
-    refs = Refs(parsed, user)
-    school_codes = {pk: code for code, (pk, _county) in refs.schools.items()}
-    region_codes = {value[0]: code for code, value in refs.regions.items()}
+    `more` says whether the sheet has updated rows past those shown."""
+    school_ids: set = set()
+    region_ids: set = set()
+    for _sheet, _name, fields, sample, _more in result.updated:
+        for _number, old, new in sample:
+            for i, name in enumerate(fields):
+                if name == "school_id":
+                    school_ids.update((old[i], new[i]))
+                elif name in ("county_id", "parent_id"):
+                    region_ids.update((old[i], new[i]))
+    school_codes = (
+        dict(School.objects.filter(pk__in=school_ids).values_list("pk", "code")) if school_ids else {}
+    )
+    region_codes = (
+        dict(Region.objects.filter(pk__in=region_ids).values_list("pk", "code")) if region_ids else {}
+    )
+
+    def code_of(name: str, value):
+        if name == "school_id":
+            return school_codes.get(value, value)
+        if name in ("county_id", "parent_id"):
+            return region_codes.get(value, value)
+        return value
+
     out = []
-    for part in parsed.values():
-        sheet = part.sheet
+    for sheet, sheet_name, fields, sample, more in result.updated:
         model = MODELS[sheet.key]
-        key_fields = [field_name(sheet, k) for k in sheet.natural_key]
-        compared = [c for c in sheet.columns if c.key in part.present and c.key not in sheet.natural_key]
-        all_fields = [field_name(sheet, c.key) for c in sheet.columns]
+        at = {name: i for i, name in enumerate(fields)}
+        key_names = [field_name(sheet, k) for k in sheet.natural_key]
+        compared = [
+            (column, field_name(sheet, column.key))
+            for column in sheet.columns
+            if column.key not in sheet.natural_key and field_name(sheet, column.key) in at
+        ]
         labels = {}
-        for column in compared:
-            name = field_name(sheet, column.key)
-            try:
-                choices = model._meta.get_field(name).flatchoices
-            except Exception:  # a column without a model field of its own
-                choices = None
-            if choices:
-                labels[name] = {value: str(label) for value, label in choices}
-        found: list[dict] = []
-        more = False
-        for start in range(0, len(part.rows), CHUNK):
-            rows = []
-            for number, values in part.rows[start : start + CHUNK]:
-                data, _county = _resolve_row(part, values, refs)
-                if NEW not in (data.get(f) for f in key_fields):
-                    rows.append((number, data, values))
-            existing = _load_existing(sheet, model, [(n, d) for n, d, _v in rows], key_fields, all_fields)
-            for number, data, values in rows:
-                old = existing.get(tuple(data[f] for f in key_fields))
-                if old is None:
+        for _column, name in compared:
+            model_field = model._meta.get_field(name)
+            if model_field.choices:  # never a foreign key's: its "choices" would read the whole table
+                labels[name] = {value: str(label) for value, label in model_field.flatchoices}
+        rows = []
+        for number, old, new in sample:
+            changes = []
+            for column, name in compared:
+                before, after = old[at[name]], new[at[name]]
+                if before == after:
                     continue
-                changes = []
-                for column in compared:
-                    name = field_name(sheet, column.key)
-                    if _same(old[name], data[name]):
-                        continue
-                    before, after = old[name], data[name]
-                    if name == "school_id":
-                        before, after = school_codes.get(before, before), school_codes.get(after, after)
-                    elif name in ("county_id", "parent_id"):
-                        before, after = region_codes.get(before, before), region_codes.get(after, after)
-                    elif name in labels:  # a choice is shown as the workbook writes it, never its key
-                        before, after = labels[name].get(before, before), labels[name].get(after, after)
-                    private = sheet.key == "teachers" and column.key in PRIVATE_COLUMNS
-                    changes.append(
-                        {
-                            "column": column.zh,
-                            "old": HIDDEN if private else _shown(before),
-                            "new": HIDDEN if private else _shown(after),
-                        }
-                    )
-                if not changes:
-                    continue
-                if len(found) == limit:
-                    more = True
-                    break
-                found.append(
+                before, after = code_of(name, before), code_of(name, after)
+                if name in labels:  # a choice is shown as the workbook writes it, never its key
+                    before, after = labels[name].get(before, before), labels[name].get(after, after)
+                private = sheet.key == "teachers" and column.key in PRIVATE_COLUMNS
+                changes.append(
                     {
-                        "row": number,
-                        "key": " · ".join(
-                            _shown(values[sheet.columns.index(sheet.by_key[k])]) for k in sheet.natural_key
-                        ),
-                        "changes": changes,
+                        "column": column.zh,
+                        "old": HIDDEN if private else _shown(before),
+                        "new": HIDDEN if private else _shown(after),
                     }
                 )
-            if more:
-                break
-        if found:
-            out.append({"sheet": part.name, "rows": found, "more": more})
+            key = " · ".join(_shown(code_of(name, new[at[name]])) for name in key_names)
+            rows.append({"row": number, "key": key, "changes": changes})
+        out.append({"sheet": sheet_name, "rows": rows, "more": more})
     return out

@@ -1,12 +1,14 @@
 """django-import-export resources of every schools model, for the admin's import/export buttons.
 
-Same rules as the workbook importer: foreign keys by natural code, writes only into counties the user may
-edit, exports only what the user may see, CSV read as UTF-8 or GB18030 and written with a BOM, and text that
-could run as a spreadsheet formula escaped on export.
+Every imported row is saved through the owning app's service (schools.services.row_save,
+teachers.services.teacher_save), like a form or the API: the same scope, validation, natural-key refusal and
+recompute. Foreign keys by natural code (keys from the models' natural_key_fields()), exports only what the user
+may see, CSV read as UTF-8 or GB18030 and written with a BOM, and text that could run as a spreadsheet formula
+escaped on export.
 """
 
 from django import forms
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from import_export import fields, resources
 from import_export.admin import ImportExportModelAdmin
 from import_export.formats.base_formats import CSV, XLSX
@@ -25,8 +27,10 @@ from schools.models import (
     SchoolClass,
     SchoolYear,
 )
+from schools.services import row_save
 
 from .exporters import escape_text
+from .locks import assert_instance_editable, delete_refusals, lock_checked_form
 from .uploads import OLE, TEXT, ZIP, UploadRefused, check_upload
 
 
@@ -47,20 +51,20 @@ class ScopedResource(resources.ModelResource):
                 return None
         return obj.pk
 
-    def before_save_instance(self, instance, row, **kwargs):
-        user = self.user
-        if user is None or user.is_admin:
-            return
-        county_id = self.county_id_of(instance)
-        if county_id is None or not can_edit_county(user, county_id):
-            raise PermissionDenied("无权导入其他区县的数据")
-        if instance.pk:
-            old = type(instance).objects.filter(pk=instance.pk).first()
-            if old is not None and not can_edit_county(user, self.county_id_of(old)):
-                raise PermissionDenied("无权修改其他区县的数据")
-        instance.updated_by = user
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        """Only the cells import-export could not read; the rest is the owning service's (do_instance_save)."""
+        if import_validation_errors:
+            raise ValidationError(import_validation_errors)
+
+    def do_instance_save(self, instance, is_create):
+        """Through the service every other write of the row takes: the same scope, validation, natural-key refusal
+        and recompute (core.hooks.data_changed), inside import-export's transaction (rolled back on a dry run)."""
+        self.save_row(instance, user=self.user)
+
+    save_row = staticmethod(row_save)
 
     def before_delete_instance(self, instance, row, **kwargs):
+        assert_instance_editable(instance, self.county_path)
         if self.user is not None and not self.user.is_admin:
             if not can_edit_county(self.user, self.county_id_of(instance)):
                 raise PermissionDenied("无权删除其他区县的数据")
@@ -82,9 +86,18 @@ class RegionResource(ScopedResource):
         if self.user is not None and not self.user.is_admin:
             raise PermissionDenied("只有管理员可以导入行政区")
 
+    def validate_instance(self, instance, import_validation_errors=None, validate_unique=True):
+        resources.ModelResource.validate_instance(self, instance, import_validation_errors, validate_unique)
+
+    def do_instance_save(self, instance, is_create):
+        # Regions are no county's input: no service of their own, no recompute (only an administrator imports).
+        if self.user is not None:
+            instance.updated_by = self.user
+        instance.save(force_insert=is_create)
+
     class Meta:
         model = Region
-        import_id_fields = ("code",)
+        import_id_fields = Region.natural_key_fields()
         fields = ("code", "name", "level", "parent")
         skip_unchanged = True
 
@@ -94,7 +107,7 @@ class SchoolResource(ScopedResource):
 
     class Meta:
         model = School
-        import_id_fields = ("code",)
+        import_id_fields = School.natural_key_fields()
         fields = (
             "code",
             "name",
@@ -108,13 +121,13 @@ class SchoolResource(ScopedResource):
         skip_unchanged = True
 
 
-def _school_resource(model_cls, id_fields):
+def _school_resource(model_cls):
     meta = type(
         "Meta",
         (),
         {
             "model": model_cls,
-            "import_id_fields": id_fields,
+            "import_id_fields": model_cls.natural_key_fields(),
             "exclude": ("id", "created_at", "updated_at", "updated_by"),
             "skip_unchanged": True,
         },
@@ -131,13 +144,13 @@ def _school_resource(model_cls, id_fields):
     )
 
 
-def _county_resource(model_cls, id_fields):
+def _county_resource(model_cls):
     meta = type(
         "Meta",
         (),
         {
             "model": model_cls,
-            "import_id_fields": id_fields,
+            "import_id_fields": model_cls.natural_key_fields(),
             "exclude": ("id", "created_at", "updated_at", "updated_by", "evidence"),
             "skip_unchanged": True,
         },
@@ -149,13 +162,13 @@ def _county_resource(model_cls, id_fields):
     )
 
 
-SchoolYearResource = _school_resource(SchoolYear, ("school", "year"))
-SchoolClassResource = _school_resource(SchoolClass, ("school", "year", "name"))
-FundingResource = _school_resource(Funding, ("school", "year"))
-AchievementResource = _school_resource(Achievement, ("school", "year", "stage", "subject"))
-CountyYearResource = _county_resource(CountyYear, ("county", "year"))
-MonitoringResource = _county_resource(Monitoring, ("county", "year", "stage", "subject"))
-DeclarationResource = _county_resource(Declaration, ("county", "year", "item_code"))
+SchoolYearResource = _school_resource(SchoolYear)
+SchoolClassResource = _school_resource(SchoolClass)
+FundingResource = _school_resource(Funding)
+AchievementResource = _school_resource(Achievement)
+CountyYearResource = _county_resource(CountyYear)
+MonitoringResource = _county_resource(Monitoring)
+DeclarationResource = _county_resource(Declaration)
 
 
 def read_text_upload(data: bytes) -> bytes:
@@ -223,6 +236,13 @@ class ScopedImportExportAdmin(ImportExportModelAdmin):
         if self.county_path is None:
             return queryset
         return scope(queryset, request.user, self.county_path)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return lock_checked_form(super().get_form(request, obj, change=change, **kwargs), self.county_path)
+
+    def get_deleted_objects(self, objs, request):
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, perms_needed, [*protected, *delete_refusals(objs, self.county_path)]
 
     def get_import_resource_kwargs(self, request, **kwargs):
         return {**super().get_import_resource_kwargs(request, **kwargs), "user": request.user}

@@ -10,6 +10,7 @@ from import_export.widgets import ForeignKeyWidget
 
 from schools.models import School
 from teachers.models import Teacher
+from teachers.services import teacher_save
 
 from .resources import ScopedResource
 
@@ -39,9 +40,11 @@ class TeacherResource(ScopedResource):
 
     class Meta:
         model = Teacher
-        import_id_fields = ("year", "teacher_id")
+        import_id_fields = Teacher.natural_key_fields()
         exclude = ("id", "created_at", "updated_at", "updated_by")
         skip_unchanged = True
+
+    save_row = staticmethod(teacher_save)
 
     def get_error_result_class(self):
         return _RowError

@@ -2,27 +2,28 @@
 
 Writes regions, schools, one year of school facts, funding, achievement, county inputs, classes and teachers.
 Values are drawn around what the standard expects (most schools pass, some do not) so the indicator engine does
-real work. Regions and schools go through `bulk_create` (their ids are needed); the large tables go through
-PostgreSQL's COPY, or `bulk_create` in batches on other databases. Everything is deterministic for a given seed.
+real work. Regions and schools go through `bulk_create` (their ids are needed); the large tables go through the
+workbook importer's writer (workbook/writers.py: COPY on PostgreSQL, `bulk_create` in batches elsewhere).
+Everything is deterministic for a given seed.
 
 Synthetic data only: teacher names are made up, and codes live under a province code that no real province uses
 (default 980000), so a generated province never collides with imported data.
 """
 
-import io
 import math
 import random
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import connection, models, transaction
-from django.utils import timezone
+from django.db import connection, transaction
 
 from core.choices import RegionLevel
 from core.models import Region
 from schools.models import Achievement, CountyYear, Funding, School, SchoolClass, SchoolYear
 from teachers.models import Teacher
+
+from . import writers
 
 KINDS = [  # (kind, share of schools)
     ("primary", 0.55),
@@ -128,56 +129,6 @@ def around(rng: random.Random, mean: int) -> int:
     return max(1, rng.randint(mean - mean // 2, mean + mean // 2))
 
 
-class RowWriter:
-    """Inserts plain rows into one model's table: COPY on PostgreSQL, bulk_create elsewhere."""
-
-    def __init__(self, model: type[models.Model], fields: Sequence[str], batch: int = 50_000):
-        self.model = model
-        self.fields = list(fields)
-        self.columns = [model._meta.get_field(name).column for name in self.fields]
-        self.batch = batch
-        self.count = 0
-
-    def write(self, rows: Iterable[tuple]) -> int:
-        chunk: list[tuple] = []
-        for row in rows:
-            chunk.append(row)
-            if len(chunk) >= self.batch:
-                self._flush(chunk)
-                chunk = []
-        if chunk:
-            self._flush(chunk)
-        return self.count
-
-    def _flush(self, rows: list[tuple]) -> None:
-        if connection.vendor == "postgresql":
-            buffer = io.StringIO()
-            for row in rows:
-                buffer.write("\t".join(_copy_text(value) for value in row))
-                buffer.write("\n")
-            buffer.seek(0)
-            table = connection.ops.quote_name(self.model._meta.db_table)
-            columns = ", ".join(connection.ops.quote_name(column) for column in self.columns)
-            with connection.cursor() as cursor:
-                cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN", buffer)
-        else:
-            objects = [self.model(**dict(zip(self.fields, row, strict=True))) for row in rows]
-            self.model.objects.bulk_create(objects, batch_size=2000)
-        self.count += len(rows)
-
-
-def _copy_text(value) -> str:
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
 def delete_province(province_code: str) -> int:
     """Remove a generated province and everything under it. Returns the number of schools removed."""
     province = Region.objects.filter(code=province_code, level=RegionLevel.PROVINCE).first()
@@ -201,7 +152,6 @@ def generate(spec: ScaleSpec, progress: Callable[[str], None] = lambda message: 
     if Region.objects.filter(code=spec.province_code).exists():
         raise ValueError(f"province {spec.province_code} already exists (use --replace)")
     rng = random.Random(spec.seed)
-    now = timezone.now()
     prefix = spec.province_code[:2]
     counts: dict[str, int] = {}
 
@@ -263,60 +213,55 @@ def generate(spec: ScaleSpec, progress: Callable[[str], None] = lambda message: 
                     students = rng.randint(5, 25)
                 per_stage[stage] += students
                 if stage != "senior":
-                    class_rows.append(
-                        (now, now, school.pk, spec.year, stage, grade, f"{grade}年级{k + 1}班", students)
-                    )
+                    class_rows.append((school.pk, spec.year, stage, grade, f"{grade}年级{k + 1}班", students))
             enrolment[school.pk] = per_stage
-        counts["classes"] = RowWriter(
-            SchoolClass,
-            ["created_at", "updated_at", "school_id", "year", "stage", "grade", "name", "students"],
-        ).write(class_rows)
+        counts["classes"] = writers.insert(
+            SchoolClass, ["school_id", "year", "stage", "grade", "name", "students"], class_rows
+        )
         del class_rows
         progress(f"classes: {counts['classes']}")
 
-        counts["school_years"] = RowWriter(
+        counts["school_years"] = writers.insert(
             SchoolYear,
             [
-                "created_at",
-                "updated_at",
                 "school_id",
                 "year",
                 *SchoolYear.FACT_FIELDS,
             ],
-        ).write(_school_year_rows(rng, spec, schools, enrolment, now))
-        counts["funding"] = RowWriter(
+            _school_year_rows(rng, spec, schools, enrolment),
+        )
+        counts["funding"] = writers.insert(
             Funding,
             [
-                "created_at",
-                "updated_at",
                 "school_id",
                 "year",
                 "public_funds",
                 "public_budget",
                 "training_funds",
             ],
-        ).write(_funding_rows(rng, spec, schools, enrolment, now))
-        counts["achievements"] = RowWriter(
+            _funding_rows(rng, spec, schools, enrolment),
+        )
+        counts["achievements"] = writers.insert(
             Achievement,
-            ["created_at", "updated_at", "school_id", "year", "stage", "subject", "tested", "mean_score"],
-        ).write(_achievement_rows(rng, spec, schools, enrolment, now))
-        counts["county_years"] = RowWriter(
+            ["school_id", "year", "stage", "subject", "tested", "mean_score"],
+            _achievement_rows(rng, spec, schools, enrolment),
+        )
+        counts["county_years"] = writers.insert(
             CountyYear,
-            ["created_at", "updated_at", "county_id", "year", "teacher_pay", "civil_servant_pay"]
-            + list(CountyYear.PERCENT_FIELDS),
-        ).write(_county_year_rows(rng, spec, counties, now))
+            ["county_id", "year", "teacher_pay", "civil_servant_pay"] + list(CountyYear.PERCENT_FIELDS),
+            _county_year_rows(rng, spec, counties),
+        )
         progress(f"school facts: {counts['school_years']}, funding, achievement, county inputs")
 
-        counts["teachers"] = RowWriter(
+        counts["teachers"] = writers.insert(
             Teacher,
             [
-                "created_at",
-                "updated_at",
                 "school_id",
                 "year",
                 *Teacher.ROSTER_FIELDS,
             ],
-        ).write(_teacher_rows(rng, spec, schools, now))
+            _teacher_rows(rng, spec, schools),
+        )
         progress(f"teachers: {counts['teachers']}")
 
     if connection.vendor == "postgresql":
@@ -326,7 +271,7 @@ def generate(spec: ScaleSpec, progress: Callable[[str], None] = lambda message: 
     return counts
 
 
-def _school_year_rows(rng, spec, schools, enrolment, now) -> Iterator[tuple]:
+def _school_year_rows(rng, spec, schools, enrolment) -> Iterator[tuple]:
     for school in schools:
         p = enrolment[school.pk]
         pupils = p["primary"] + p["junior"] + p["senior"]
@@ -334,8 +279,6 @@ def _school_year_rows(rng, spec, schools, enrolment, now) -> Iterator[tuple]:
         teaching = round(pupils * 5.5 * factor, 2)
         indoor = round(pupils * 0.6 * factor, 2)
         yield (
-            now,
-            now,
             school.pk,
             spec.year,
             p["primary"] if "primary" in STAGES_OF_KIND[school.kind] else None,
@@ -355,15 +298,13 @@ def _school_year_rows(rng, spec, schools, enrolment, now) -> Iterator[tuple]:
         )
 
 
-def _funding_rows(rng, spec, schools, enrolment, now) -> Iterator[tuple]:
+def _funding_rows(rng, spec, schools, enrolment) -> Iterator[tuple]:
     for school in schools:
         p = enrolment[school.pk]
         required = 650 * max(p["primary"], 0) + 850 * p["junior"]
         funds = round(max(required, 65_000) * rng.uniform(0.95, 1.3), 2)
         budget = round(funds * rng.uniform(1.0, 1.2), 2)
         yield (
-            now,
-            now,
             school.pk,
             spec.year,
             Decimal(str(funds)),
@@ -372,7 +313,7 @@ def _funding_rows(rng, spec, schools, enrolment, now) -> Iterator[tuple]:
         )
 
 
-def _achievement_rows(rng, spec, schools, enrolment, now) -> Iterator[tuple]:
+def _achievement_rows(rng, spec, schools, enrolment) -> Iterator[tuple]:
     for school in schools:
         for stage in ("primary", "junior"):
             tested = enrolment[school.pk][stage]
@@ -380,15 +321,13 @@ def _achievement_rows(rng, spec, schools, enrolment, now) -> Iterator[tuple]:
                 continue
             for subject in ("语文", "数学", "英语"):
                 score = Decimal(str(round(min(100.0, max(20.0, rng.gauss(75, 8))), 3)))
-                yield (now, now, school.pk, spec.year, stage, subject, max(1, tested // 6), score)
+                yield (school.pk, spec.year, stage, subject, max(1, tested // 6), score)
 
 
-def _county_year_rows(rng, spec, counties, now) -> Iterator[tuple]:
+def _county_year_rows(rng, spec, counties) -> Iterator[tuple]:
     for county in counties:
         civil = round(rng.uniform(80_000, 120_000), 2)
         yield (
-            now,
-            now,
             county.pk,
             spec.year,
             Decimal(str(round(civil * rng.uniform(0.97, 1.08), 2))),
@@ -397,7 +336,7 @@ def _county_year_rows(rng, spec, counties, now) -> Iterator[tuple]:
         )
 
 
-def _teacher_rows(rng, spec, schools, now) -> Iterator[tuple]:
+def _teacher_rows(rng, spec, schools) -> Iterator[tuple]:
     random_ = rng.random
     for school in schools:
         stages = STAGES_OF_KIND[school.kind]
@@ -408,8 +347,6 @@ def _teacher_rows(rng, spec, schools, now) -> Iterator[tuple]:
             stage = stages[k % len(stages)]
             eligible = random_() < 0.4
             yield (
-                now,
-                now,
                 school.pk,
                 spec.year,
                 f"{school.code}{k + 1:04d}",

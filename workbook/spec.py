@@ -1,11 +1,14 @@
-"""The standard data workbook (标准数据模板) as data: sheets, columns, kinds and natural keys.
+"""The standard data workbook (标准数据模板) as data: sheets, columns and kinds.
 
-One source of truth for the importer, the exporter and the empty template; it mirrors spec/workbook.md.
+One source of truth for the importer, the exporter and the empty template; it mirrors spec/workbook.md. Each
+sheet's natural key is its model's (`natural_key_fields()`, declared once as the model's unique constraint), in
+column keys.
 """
 
 from dataclasses import dataclass, field
 
 from core.choices import RegionLevel
+from core.models import Region
 from schools.choices import (
     BackboneLevel,
     ClassStage,
@@ -17,6 +20,16 @@ from schools.choices import (
     Title,
     UrbanRuralCode,
 )
+from schools.models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
+from teachers.models import Teacher
+
+# The column that names a related row by its code, per foreign key of a model's natural key.
+REFERENCE_COLUMNS = {"school": "school_code", "county": "county_code", "parent": "parent_code"}
+
+
+def natural_key_of(model) -> tuple[str, ...]:
+    """A sheet's natural key, in column keys: the model's (core.models.Audited.natural_key_fields)."""
+    return tuple(REFERENCE_COLUMNS.get(name, name) for name in model.natural_key_fields())
 
 
 def _labels(choices) -> dict[str, str]:
@@ -107,7 +120,7 @@ SHEETS: tuple[Sheet, ...] = (
                 display={v: k for k, v in list(REGION_LEVELS.items())[:3]},
             ),
         ),
-        ("code",),
+        natural_key_of(Region),
         notes="已有的行政区可不填此表",
     ),
     Sheet(
@@ -123,7 +136,7 @@ SHEETS: tuple[Sheet, ...] = (
             Column("是否寄宿制", "boarding", "bool", default=False),
             Column("是否城区优质学校", "urban_quality_reference", "bool", default=False),
         ),
-        ("code",),
+        natural_key_of(School),
     ),
     Sheet(
         "school_years",
@@ -146,7 +159,7 @@ SHEETS: tuple[Sheet, ...] = (
             Column("音乐专用教室数", "music_rooms", "count"),
             Column("美术专用教室数", "art_rooms", "count"),
         ),
-        ("school_code", "year"),
+        natural_key_of(SchoolYear),
     ),
     Sheet(
         "classes",
@@ -159,7 +172,7 @@ SHEETS: tuple[Sheet, ...] = (
             Column("班级名称", "name", "text", required=True, max_length=50),
             Column("学生数", "students", "count", required=True),
         ),
-        ("school_code", "year", "name"),
+        natural_key_of(SchoolClass),
         replaces=True,
     ),
     Sheet(
@@ -189,7 +202,7 @@ SHEETS: tuple[Sheet, ...] = (
             Column("是否符合交流条件", "rotation_eligible", "bool"),
             Column("本学年是否交流轮岗", "rotated", "bool"),
         ),
-        ("year", "teacher_id"),
+        natural_key_of(Teacher),
         replaces=True,
     ),
     Sheet(
@@ -202,7 +215,7 @@ SHEETS: tuple[Sheet, ...] = (
             Column("公用经费预算总额", "public_budget", "amount"),
             Column("教师培训经费", "training_funds", "amount"),
         ),
-        ("school_code", "year"),
+        natural_key_of(Funding),
     ),
     Sheet(
         "achievement",
@@ -215,7 +228,7 @@ SHEETS: tuple[Sheet, ...] = (
             Column("参测学生数", "tested", "count", required=True),
             Column("平均分", "mean_score", "decimal", required=True),
         ),
-        ("school_code", "year", "stage", "subject"),
+        natural_key_of(Achievement),
         replaces=True,
     ),
     Sheet(
@@ -234,7 +247,7 @@ SHEETS: tuple[Sheet, ...] = (
             Column("随迁子女公办就读比例", "migrant_public", "percent"),
             Column("社会认可度", "recognition", "percent"),
         ),
-        ("county_code", "year"),
+        natural_key_of(CountyYear),
     ),
     Sheet(
         "monitoring",
@@ -254,7 +267,7 @@ SHEETS: tuple[Sheet, ...] = (
             ),
             Column("校际差异率", "difference_rate", "decimal", required=True),
         ),
-        ("county_code", "year", "stage", "subject"),
+        natural_key_of(Monitoring),
         replaces=True,
     ),
 )

@@ -48,10 +48,12 @@ INSTALLED_APPS = [
     # the portal's apps, bottom layer first (pyproject.toml's import-linter contract enforces the order)
     "core",
     "accounts",
+    "signoff",
     "schools",
     "teachers",
     "indicators",
     "audit",
+    "quality",
     "plans",
     "workbook",
     "dashboards",
@@ -138,6 +140,8 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_MAX_FILE_BYTES", str(100 * 1024 * 1024)))
 
 REST_FRAMEWORK = {
+    # a refused change of signed-off data answers 409 with who locked it and when (signoff.api)
+    "EXCEPTION_HANDLER": "signoff.api.exception_handler",
     # The token class first: DRF takes the first class's WWW-Authenticate header, so a missing, wrong or expired
     # token answers 401 (with the reason) rather than 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -194,6 +198,8 @@ SPECTACULAR_SETTINGS = {
         "VerdictEnum": "indicators.serializers.VERDICTS",
         "ProjectStatusEnum": "plans.models.ProjectStatus",
         "TargetStatusEnum": "plans.models.TargetStatus",
+        "ApprovalStateEnum": "signoff.models.State",
+        "ApprovalActionEnum": "signoff.models.Action",
     },
 }
 

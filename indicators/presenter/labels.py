@@ -222,6 +222,7 @@ PARAMS = {
     "rotation_school_targets": _("交流轮岗：各校 Q1–Q3 的目标"),
     "rotation_objective": _("交流轮岗：求解目标"),
     "rotation_max_distance_km": _("交流轮岗：最大交流距离（km，空 = 不限）"),
+    "province_acceptance": _("数据审核：审核通过后还须省级验收"),
 }
 # names of the parts inside a setting
 PARAM_PARTS = {

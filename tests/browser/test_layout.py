@@ -25,6 +25,7 @@ def test_a_clerks_pages_have_no_page_level_horizontal_scroll_at_390_px(clerk_pag
         "/teachers/",
         "/counties/",
         f"/counties/{county.code}/",
+        f"/counties/{county.code}/years/2024/approval/",
         "/indicators/",
         f"/indicators/counties/{county.code}/",
         "/indicators/rules/",

@@ -102,7 +102,10 @@ NOUNS = {
 # Parameters that are not objects of a county: filled with a real value, the route is then checked like a route
 # without parameters (no 5xx, no leak).
 PLAIN = {"year": str(YEAR), "figure": "quality_2017.primary.Q1.cv"}
-GLOBAL = {("rules", "code"): ("quality_2017", "rule sets are national: the same for every county")}
+GLOBAL = {
+    ("rules", "code"): ("quality_2017", "rule sets are national: the same for every county"),
+    ("validation-rules", "code"): ("large_class", "validation rules are national: the same for every county"),
+}
 # DRF viewsets: the model of the viewset names the object.
 KIND_OF_MODEL = {
     School: "school",

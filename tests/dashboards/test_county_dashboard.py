@@ -11,7 +11,9 @@ from django.utils import timezone
 
 from indicators import runs
 from indicators.models import RecomputeRun
+from plans.models import Plan, Project
 from schools.models import School, SchoolYear
+from signoff import services as signoff_services
 from tests.factories import SchoolClassFactory, SchoolFactory, SchoolYearFactory, TeacherFactory
 from tests.indicators.scenes import primary_school
 
@@ -147,6 +149,34 @@ def test_the_official_above_sees_the_stamp_but_no_recompute_button(
 ):
     assert "立即重新计算" not in get(client, official, f"/counties/{county.code}/").content.decode()
     assert "立即重新计算" in get(client, admin_user, f"/counties/{county.code}/").content.decode()
+
+
+def test_the_official_above_sees_unreviewed_figures_marked_until_the_year_is_approved(
+    client, computed, county, clerk, official
+):
+    assert "未审核" in get(client, official, f"/counties/{county.code}/").content.decode()
+    assert "未审核" not in get(client, clerk, f"/counties/{county.code}/").content.decode()
+    signoff_services.submit(user=clerk, county=county, year=YEAR)
+    signoff_services.approve(user=official, county=county, year=YEAR)
+    page = get(client, official, f"/counties/{county.code}/").content.decode()
+    assert "已审核" in page and "未审核" not in page
+
+
+def test_a_project_working_on_an_indicator_is_listed_on_its_card_and_in_the_report(
+    client, computed, county, clerk, other_clerk
+):
+    plan = Plan.objects.create(
+        slug="lanshan", title="兰山区优质均衡实施方案", region_code=county.code, region_name=county.name
+    )
+    Project.objects.create(plan=plan, title="兰山区生均教学用房扩建", county=county, indicator_code="Q1")
+    for url in (f"/counties/{county.code}/", f"/indicators/counties/{county.code}/"):
+        assert "兰山区生均教学用房扩建" in get(client, clerk, url).content.decode()
+
+
+def test_the_dashboard_carries_the_data_quality_panel_of_its_year(client, computed, county, clerk):
+    page = get(client, clerk, f"/counties/{county.code}/").content.decode()
+    assert "数据质量 · 2024学年" in page
+    assert f"/quality/counties/{county.code}/?year=2024" in page
 
 
 def test_inputs_saved_after_the_computation_are_noticed(client, computed, county, clerk):

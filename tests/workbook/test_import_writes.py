@@ -1,14 +1,21 @@
-"""What an import writes and stamps, on SQLite (bulk_create) and PostgreSQL (COPY + INSERT … ON CONFLICT) alike:
-audit stamps, the cross-county teacher check, dry runs that match the real import, and text that survives."""
+"""What an import writes and stamps, the same on every backend and with every writer: audit stamps, the
+cross-county teacher check, stale rows, parents that only exist in the file, dry runs that match the real import,
+and text that survives.
+
+The module runs in both CI passes. Every test runs once per writer the backend has (workbook/writers.py): the
+portable one (bulk_create) everywhere, and on PostgreSQL also the COPY writer, with the same assertions.
+"""
 
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from core.models import Region
-from schools.models import School, SchoolYear
+from schools.models import School, SchoolClass, SchoolYear
 from teachers.models import Teacher
 from tests.factories import SchoolFactory, TeacherFactory
+from workbook import writers
 from workbook.importer import import_workbook
 
 from .workbook_files import (
@@ -24,6 +31,21 @@ from .workbook_files import (
 )
 
 pytestmark = pytest.mark.django_db
+
+CLASS_HEADER = ["学年", "学校标识码", "学段", "年级", "班级名称", "学生数"]
+
+
+@pytest.fixture(autouse=True, params=["portable", "postgresql"])
+def table_writer(request, monkeypatch):
+    """The writer the importer uses in this test."""
+    if request.param == "postgresql":
+        if connection.vendor != "postgresql":
+            pytest.skip("the COPY writer needs PostgreSQL")
+        chosen = writers.PostgresWriter
+    else:
+        chosen = writers.Writer
+    monkeypatch.setattr(writers, "writer", chosen)
+    return chosen
 
 
 def stamps(teacher_id):
@@ -165,3 +187,83 @@ def test_decimals_blanks_and_booleans_round_trip(tmp_path, county):
     assert (year.primary_students, year.teaching_area, year.books) == (1234, Decimal("1234.57"), None)
     assert School.objects.get().boarding is False
     assert not import_workbook(path).changed
+
+
+def class_row(name, students=40, code="3713020001", year=2024):
+    return [year, code, "小学", 1, name, students]
+
+
+def test_a_later_file_replaces_the_school_years_rows_and_leaves_other_schools_alone(tmp_path, county):
+    first = basic_sheets(schools=[school_row(), school_row(code="3713020002")])
+    first["班级"] = [CLASS_HEADER, class_row("1班"), class_row("2班"), class_row("1班", code="3713020002")]
+    assert import_workbook(write_xlsx(tmp_path / "a.xlsx", first)).ok
+
+    later = basic_sheets()
+    later["班级"] = [CLASS_HEADER, class_row("1班", students=41), class_row("3班")]
+    result = import_workbook(write_xlsx(tmp_path / "b.xlsx", later))
+
+    assert result.ok, result.errors
+    assert result.counts["classes"] == {"created": 1, "updated": 1, "unchanged": 0, "deleted": 1}
+    assert set(SchoolClass.objects.values_list("school__code", "name", "students")) == {
+        ("3713020001", "1班", 41),
+        ("3713020001", "3班", 40),
+        ("3713020002", "1班", 40),
+    }
+
+
+def test_a_county_school_and_roster_that_only_exist_in_the_file_are_written_together(tmp_path, city):
+    TeacherFactory(school=SchoolFactory(county__parent=city), year=2024, teacher_id="T9")
+    sheets = {
+        "区县": [["行政区划代码", "名称", "上级代码", "层级"], ["371399", "示范县", city.code, "县"]],
+        "学校": [SCHOOL_HEADER, school_row(code="3713990001", county="371399")],
+        "教师": [
+            TEACHER_HEADER,
+            teacher_row("T1", 学校标识码="3713990001"),
+            teacher_row("T9", 学校标识码="3713990001"),
+        ],
+    }
+
+    result = import_workbook(write_xlsx(tmp_path / "f.xlsx", sheets))
+
+    assert result.ok, result.errors
+    county = Region.objects.get(code="371399")
+    school = School.objects.get(code="3713990001")
+    assert (county.parent, school.county) == (city, county)
+    assert set(Teacher.objects.filter(school=school).values_list("teacher_id", flat=True)) == {"T1", "T9"}
+    assert result.counts["teachers"] == {"created": 1, "updated": 1, "unchanged": 0, "deleted": 0}
+    assert county.pk in result.county_ids
+
+
+def test_a_row_stored_meanwhile_by_another_session_rolls_the_whole_file_back(tmp_path, county, monkeypatch):
+    chosen = writers.writer
+
+    class Racing(chosen):
+        def write(self, change, *, user_id=None):
+            if change.model is Teacher:  # another session stores T002 after the plan was made
+                TeacherFactory(school=School.objects.get(code="3713020001"), year=2024, teacher_id="T002")
+            super().write(change, user_id=user_id)
+
+    monkeypatch.setattr(writers, "writer", Racing)
+
+    result = import_workbook(write_xlsx(tmp_path / "f.xlsx", basic_sheets()))
+
+    assert not result.ok
+    assert "数据库内容发生变化" in result.errors[0]["message"]
+    assert not School.objects.exists() and not Teacher.objects.exists()
+
+
+def test_the_import_asks_for_one_recompute_of_each_county_and_year_it_changed(
+    tmp_path, county, clerk, monkeypatch
+):
+    from workbook import importer
+
+    calls = []
+    monkeypatch.setattr(
+        importer, "request_recompute", lambda ids, year, **how: calls.append((sorted(ids), year, how))
+    )
+    path = write_xlsx(tmp_path / "f.xlsx", basic_sheets())
+
+    assert import_workbook(path, user=clerk).ok
+    assert import_workbook(path, user=clerk).ok  # unchanged: nothing to recompute
+
+    assert calls == [([county.pk], 2024, {"user": clerk, "trigger": "import"})]
