@@ -85,8 +85,8 @@ def school_detail(request, code):
     )
 
 
-def _alerts(user, county=None) -> dict:
-    alerts = plan_selectors.alerts(user=user, county=county)
+def _alerts(user, county=None, targets=None) -> dict:
+    alerts = plan_selectors.alerts(user=user, county=county, targets=targets)
     for evaluation in alerts["off_track_targets"]:
         evaluation.indicator_label = results.indicator_label(evaluation.target.indicator_code)
     return alerts
@@ -120,9 +120,10 @@ def _overview(request, region) -> dict:
     chosen = overview.pick_indicator(choices, request.GET.get("indicator"))
     names = {c.pk: c.name for c in counties}
     # a share of counties is a city's or a province's figure: a county's page has no progress chart
-    targets = (
-        plan_selectors.share_targets(region, plan_selectors.targets_concerning(user=user)) if regional else []
-    )
+    concerning = list(
+        plan_selectors.targets_concerning(user=user)
+    )  # read once: the progress chart and alerts
+    targets = plan_selectors.share_targets(region, concerning) if regional else []
     subs = selectors.sub_regions(user=user, region=region)
     sub_rollups = indicator_selectors.rollups_of([r.pk for r in subs], year) if subs and year else []
     by_code = {r["region__code"]: r for r in sub_rollups}
@@ -153,7 +154,7 @@ def _overview(request, region) -> dict:
         "most_failing_chart": most_failing_chart,
         "most_failing": most_failing_rows,
         "sub_regions": [(sub, by_code.get(sub.code)) for sub in subs],
-        "alerts": _alerts(user),
+        "alerts": _alerts(user, targets=concerning),
         "labels": presenter.labels.PARTS,
     }
 

@@ -296,11 +296,21 @@ def failing_counties(*, user, county: Region | None = None) -> list[dict]:
     ]
 
 
-def alerts(*, user, county: Region | None = None, today: datetime.date | None = None) -> dict:
+def alerts(
+    *,
+    user,
+    county: Region | None = None,
+    today: datetime.date | None = None,
+    targets: Iterable[Target] | None = None,
+) -> dict:
     """What needs attention in the user's regions (or one county): off-track targets (stored status, the same for
-    everyone), overdue projects, projects due within 30 days, counties whose latest verdict fails."""
+    everyone), overdue projects, projects due within 30 days, counties whose latest verdict fails. `targets`: what
+    targets_concerning(user, county) gave, when the page has read it already."""
     today = today or timezone.localdate()
-    targets = targets_concerning(user=user, county=county).filter(status=TargetStatus.OFF_TRACK)
+    if targets is None:
+        targets = targets_concerning(user=user, county=county).filter(status=TargetStatus.OFF_TRACK)
+    else:
+        targets = [t for t in targets if t.status == TargetStatus.OFF_TRACK]
     projects = projects_concerning(user=user, county=county)
     # overdue and due within 30 days: one read, split here
     pending = list(
