@@ -136,6 +136,8 @@ def _overview(request, region) -> dict:
         "rows": rows,
         "rollup": counted,
         "year": year,
+        # the year whose sign-off state the county rows show: the one asked for even before any result exists
+        "badge_year": year or asked,
         "years": years,
         "progress_chart": None
         if region is not None and not regional
