@@ -16,8 +16,8 @@ from core.models import Audited, Region
 from .choices import (
     ClassStage,
     MonitoringLevel,
-    ReviewState,
     Ownership,
+    ReviewState,
     SchoolKind,
     UrbanRuralCode,
 )
