@@ -9,6 +9,7 @@ from django.urls import reverse
 from indicators.presenter.labels import INDICATORS
 from schools.choices import DECLARATION_ITEMS
 from schools.models import Declaration
+from signoff import services as signoff_services
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -189,3 +190,11 @@ def test_the_pages_read_in_english(client, clerk, county):
         "保存申报",
     ):
         assert text not in page
+
+
+def test_a_submitted_county_year_refuses_a_new_declaration(client, clerk, county):
+    signoff_services.submit(user=clerk, county=county, year=2024)
+    client.force_login(clerk)
+    response = declare(client, county, evidence=SimpleUploadedFile("a.pdf", PDF))
+    assert response.status_code == 400 and "提交审核" in response.content.decode()
+    assert not Declaration.objects.exists()
