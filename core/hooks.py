@@ -139,3 +139,38 @@ def entry_warnings(school_id: int, year: int | None, page: str) -> list[dict]:
     for provider in _entry_warning_providers:
         found.extend(provider(school_id, year, page))
     return found
+
+
+# --- Evidence files ---------------------------------------------------------------------------------------------
+# Evidence of the registry's qualitative declarations (佐证材料) is checked by the one content check the portal has
+# for evidence files, which lives with the progress reports (plans, a layer above); plans registers it here.
+
+
+class EvidenceChecker(Protocol):
+    def __call__(self, fileobj, name: str, size: int) -> str: ...
+
+
+_evidence_checkers: list[tuple[EvidenceChecker, type[Exception]]] = []
+
+
+def on_evidence_check(checker: EvidenceChecker, refused: type[Exception]) -> None:
+    """checker(fileobj, name, size) returns the file's kind (its stored extension) or raises `refused` whose text
+    is the reason for the user."""
+    if (checker, refused) not in _evidence_checkers:
+        _evidence_checkers.append((checker, refused))
+
+
+class EvidenceRefused(Exception):
+    pass
+
+
+def check_evidence(fileobj, name: str, size: int) -> str:
+    """The kind of an acceptable evidence file, judged by its content; EvidenceRefused with the reason otherwise
+    (also when no checker is installed: nothing unchecked is stored)."""
+    if not _evidence_checkers:
+        raise EvidenceRefused("no evidence check installed")
+    checker, refused = _evidence_checkers[0]
+    try:
+        return checker(fileobj, name, size)
+    except refused as exc:
+        raise EvidenceRefused(str(exc)) from exc

@@ -11,6 +11,7 @@ class PlansConfig(AppConfig):
     def ready(self) -> None:
         # The engine announces rewritten results through core.hooks (it never imports plans); targets are judged
         # again once that transaction commits, by a Celery task.
-        from . import services
+        from . import evidence, services
 
         hooks.on_results_changed(services.judge_targets_later)
+        hooks.on_evidence_check(evidence.check, evidence.EvidenceRefused)  # the registry's declarations too

@@ -101,3 +101,24 @@ SUBJECTS = [
     "劳动",
     "其他",
 ]
+
+
+# The qualitative items a county declares with evidence (定性指标, 佐证材料), in the rule set's order, by the names
+# the report gives them (the same source texts as indicators.presenter.labels.INDICATORS, so one translation).
+DECLARATION_ITEMS = {
+    "G1": _("县域义务教育学校规划布局"),
+    "G2": _("学校建设标准"),
+    "G10": _("教职工编制"),
+    "E3": _("学校章程与管理、教学信息化"),
+    "E5": _("教师信息化教学与设施设备利用"),
+    "E6": _("德育工作与校园文化建设"),
+    "E7": _("课程开齐开足与综合实践活动"),
+    "E8": _("无过重课业负担"),
+}
+
+
+class ReviewState(models.TextChoices):
+    """A city official's mark on a county's declaration; blank until reviewed (and again after a new declaration)."""
+
+    REVIEWED = "reviewed", _("已审核")
+    NEEDS_REVISION = "needs_revision", _("需修改")

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from core.scoping import editable_counties
 
+from .choices import ReviewState
 from .models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
 from .selectors import school_code_refusal
 
@@ -212,3 +213,38 @@ class MonitoringFormSetBase(UniqueRowsFormSet):
 MonitoringFormSet = forms.modelformset_factory(
     Monitoring, form=MonitoringForm, formset=MonitoringFormSetBase, extra=1, can_delete=True
 )
+
+
+MET_CHOICES = [("yes", _("已达到")), ("no", _("未达到")), ("", _("未申报"))]
+MET_VALUES = {"yes": True, "no": False, "": None}
+
+
+class DeclarationForm(forms.Form):
+    """A qualitative item declared by the county's clerk: met or not, a note and the evidence file (checked by its
+    content in the service; the file input is the only thing a browser cannot keep after an error)."""
+
+    met = forms.ChoiceField(
+        label=_("申报结果"), choices=MET_CHOICES, required=False, widget=forms.RadioSelect
+    )
+    note = forms.CharField(label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    evidence = forms.FileField(
+        label=_("佐证材料"),
+        required=False,
+        help_text=_("PDF、图片、Office 文档或 zip 压缩包；按文件内容判断类型。不选文件则保留已上传的材料。"),
+    )
+
+    def values(self) -> dict:
+        return {
+            "met": MET_VALUES[self.cleaned_data["met"]],
+            "note": self.cleaned_data["note"],
+            "evidence": self.cleaned_data["evidence"] or None,
+        }
+
+
+class DeclarationReviewForm(forms.Form):
+    review_state = forms.ChoiceField(
+        label=_("审核结果"), choices=ReviewState.choices, widget=forms.RadioSelect
+    )
+    review_comment = forms.CharField(
+        label=_("审核意见"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

@@ -4,6 +4,7 @@ Blank (NULL) always means "not reported"; zero is a reported zero. Natural keys 
 every count, area and amount is non-negative by a database constraint, so bad data cannot enter by any path.
 """
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -16,6 +17,7 @@ from .choices import (
     ClassStage,
     MonitoringLevel,
     Ownership,
+    ReviewState,
     SchoolKind,
     UrbanRuralCode,
 )
@@ -336,6 +338,19 @@ class Declaration(Audited):
     met = models.BooleanField(_("已达到"), null=True, blank=True)
     note = models.TextField(_("说明"), blank=True)
     evidence = models.FileField(_("佐证材料"), upload_to="evidence/%Y/", blank=True)
+    # the city official's review (blank: not reviewed since the last declaration)
+    review_state = models.CharField(_("审核结果"), max_length=20, choices=ReviewState.choices, blank=True)
+    review_comment = models.TextField(_("审核意见"), blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("定性指标申报")

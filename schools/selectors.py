@@ -2,13 +2,16 @@
 object outside the user's region is simply not found (the views answer 404)."""
 
 from django.db.models import Count, Max, QuerySet
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from accounts.models import Role
 from core.models import Region
 from core.scoping import scope, visible_counties
 
-from .models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
+from .choices import DECLARATION_ITEMS
+from .models import Achievement, CountyYear, Declaration, Funding, Monitoring, School, SchoolClass, SchoolYear
 
 
 def school_list(*, user) -> QuerySet[School]:
@@ -77,3 +80,42 @@ def school_code_refusal(*, user, code: str, exclude_pk=None) -> str | None:
     if user is None or scope(taken, user).exists():
         return _("该学校标识码已被另一所学校使用")
     return _("该学校标识码不可用，请核对；如确为本区县的学校，请联系系统管理员")
+
+
+def county_declarations(*, county: Region, year: int) -> list[dict]:
+    """The county-year's qualitative items in the rule set's order, each {"code", "name", "declaration"} (None:
+    not declared yet). The county comes from county_get, so it is already in the user's scope."""
+    stored = {
+        d.item_code: d
+        for d in Declaration.objects.filter(county=county, year=year).select_related(
+            "reviewed_by", "updated_by"
+        )
+    }
+    return [
+        {"code": code, "name": name, "declaration": stored.get(code)}
+        for code, name in DECLARATION_ITEMS.items()
+    ]
+
+
+def declaration_item(*, code: str) -> str:
+    """The Chinese name of a qualitative item; Http404 for any other code (the URL's part)."""
+    if code not in DECLARATION_ITEMS:
+        raise Http404
+    return DECLARATION_ITEMS[code]
+
+
+def declaration_get(*, county: Region, year: int, code: str) -> Declaration | None:
+    return (
+        Declaration.objects.filter(county=county, year=year, item_code=code)
+        .select_related("reviewed_by")
+        .first()
+    )
+
+
+def can_review_county(user, county: Region) -> bool:
+    """Declarations are reviewed by an official of the city above the county (and by administrators)."""
+    if not user or not user.is_authenticated:
+        return False
+    if user.is_admin:
+        return True
+    return user.role == Role.OFFICIAL and user.region_id is not None and user.region_id == county.parent_id

@@ -1,16 +1,21 @@
 """Writes of schools and county inputs. Views, API, importer and demo data all come through here so that every
 change is validated, stamped with its author, scoped, and followed by a recompute of its county."""
 
+import uuid
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from core import hooks
 from core.models import Region
 from core.scoping import can_edit_county
 from signoff.selectors import assert_editable
 
-from .models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
-from .selectors import school_code_refusal
+from .choices import DECLARATION_ITEMS, ReviewState
+from .models import Achievement, CountyYear, Declaration, Funding, Monitoring, School, SchoolClass, SchoolYear
+from .selectors import can_review_county, school_code_refusal
 
 
 def _check_can_edit(user, county_id: int) -> None:
@@ -183,3 +188,53 @@ def monitoring_save(*, user, county: Region, year: int, stage: str, subject: str
 
 def monitoring_delete(*, user, monitoring: Monitoring) -> None:
     _delete(monitoring, user=user, county_id=monitoring.county_id, year=monitoring.year)
+
+
+def declaration_save(
+    *, user, county: Region, year: int, item_code: str, met: bool | None, note: str = "", evidence=None
+) -> Declaration:
+    """Declare a qualitative item met or not, with a note and (optionally) a new evidence file. The file is judged
+    by its content (the portal's one evidence check, core.hooks.check_evidence) and stored under a random name
+    with the extension found there: the user's file name never becomes a path. A new declaration awaits a new
+    review. Scope, the sign-off lock and the recompute come with _save."""
+    if item_code not in DECLARATION_ITEMS:
+        raise ValidationError({"item_code": _("不是定性指标。")})
+    _check_can_edit(user, county.pk)
+    instance = Declaration.objects.filter(county=county, year=year, item_code=item_code).first()
+    instance = instance or Declaration(county=county, year=year, item_code=item_code)
+    if evidence is not None:
+        try:
+            kind = hooks.check_evidence(evidence, evidence.name, evidence.size)
+        except hooks.EvidenceRefused as refused:
+            raise ValidationError({"evidence": str(refused)}) from refused
+        evidence.name = f"{uuid.uuid4().hex}.{kind}"
+        instance.evidence = evidence
+    instance.met = met
+    instance.note = note
+    instance.review_state, instance.review_comment, instance.reviewed_by, instance.reviewed_at = (
+        "",
+        "",
+        None,
+        None,
+    )
+    _save(instance, user=user, county_id=county.pk, year=year)
+    return instance
+
+
+def declaration_review(*, user, declaration: Declaration, state: str, comment: str = "") -> Declaration:
+    """An official of the city above marks a declaration reviewed or needing revision, with a comment. A review
+    changes no input of the indicators: no recompute, and a signed-off year may still be reviewed."""
+    if not can_review_county(user, declaration.county):
+        raise PermissionDenied("not a reviewer of this county")
+    if state not in ReviewState.values:
+        raise ValidationError({"review_state": _("请选择审核结果。")})
+    if state == ReviewState.NEEDS_REVISION and not comment.strip():
+        raise ValidationError({"review_comment": _("退回修改时请写明审核意见。")})
+    declaration.review_state = state
+    declaration.review_comment = comment
+    declaration.reviewed_by = user
+    declaration.reviewed_at = timezone.now()
+    declaration.save(
+        update_fields=["review_state", "review_comment", "reviewed_by", "reviewed_at", "updated_at"]
+    )
+    return declaration

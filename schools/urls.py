@@ -22,4 +22,17 @@ urlpatterns = [
     path("counties/<str:code>/data/", views.county_detail, name="county_detail"),
     path("counties/<str:code>/years/", views.county_year_pick, name="county_year_pick"),
     path("counties/<str:code>/years/<int:year>/", views.county_year, name="county_year"),
+    path(
+        "counties/<str:code>/years/<int:year>/declarations/", views.declaration_list, name="declaration_list"
+    ),
+    path(
+        "counties/<str:code>/years/<int:year>/declarations/<str:item>/",
+        views.declaration_edit,
+        name="declaration_edit",
+    ),
+    path(
+        "counties/<str:code>/years/<int:year>/declarations/<str:item>/file/",
+        views.declaration_evidence,
+        name="declaration_evidence",
+    ),
 ]

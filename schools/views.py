@@ -4,11 +4,14 @@ Access: an object outside the user's region is not found (404, GET and POST alik
 change it (an official) gets the page read-only and 403 on POST.
 """
 
+import mimetypes
+import os
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -23,6 +26,8 @@ from .forms import (
     AchievementFormSet,
     ClassFormSet,
     CountyYearForm,
+    DeclarationForm,
+    DeclarationReviewForm,
     FundingForm,
     MonitoringFormSet,
     SchoolForm,
@@ -380,3 +385,114 @@ def county_year(request, code, year):
             "subjects": SUBJECTS,
         },
     )
+
+
+# ---------------------------------------------------------------- qualitative items and their evidence (佐证材料)
+
+
+def _declaration_context(request, code: str, year: int):
+    _check_year(year)
+    county = selectors.county_get(user=request.user, code=code)  # another county's → 404
+    return county, can_edit_county(request.user, county.pk), selectors.can_review_county(request.user, county)
+
+
+@login_required
+def declaration_list(request, code, year):
+    """The county-year's qualitative items: declared or not, the note, the evidence file, the review."""
+    county, can_edit, can_review = _declaration_context(request, code, year)
+    return render(
+        request,
+        "schools/declaration_list.html",
+        {
+            "county": county,
+            "year": year,
+            "items": selectors.county_declarations(county=county, year=year),
+            "can_edit": can_edit,
+            "can_review": can_review,
+        },
+    )
+
+
+@login_required
+def declaration_edit(request, code, year, item):
+    """One item: the clerk's (or an administrator's) declaration form and the reviewer's mark. An official of the
+    city above may only review (403 on the declaration form); any other user outside the county gets 404."""
+    county, can_edit, can_review = _declaration_context(request, code, year)
+    name = selectors.declaration_item(code=item)
+    declaration = selectors.declaration_get(county=county, year=year, code=item)
+    form, review_form = None, None
+    status = 200
+    if request.method == "POST" and "review_state" in request.POST:
+        if not can_review or declaration is None:
+            raise PermissionDenied
+        review_form = DeclarationReviewForm(request.POST)
+        if review_form.is_valid():
+            try:
+                services.declaration_review(
+                    user=request.user,
+                    declaration=declaration,
+                    state=review_form.cleaned_data["review_state"],
+                    comment=review_form.cleaned_data["review_comment"],
+                )
+            except ValidationError as error:
+                apply_validation_error(review_form, error)
+            else:
+                messages.success(request, _("已记录审核意见"))
+                return redirect("schools:declaration_list", code=county.code, year=year)
+        status = 400
+    elif request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        form = DeclarationForm(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                services.declaration_save(
+                    user=request.user, county=county, year=year, item_code=item, **form.values()
+                )
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                messages.success(request, _("已保存申报"))
+                return redirect("schools:declaration_list", code=county.code, year=year)
+        status = 400
+    if form is None and can_edit:
+        met = {True: "yes", False: "no"}.get(declaration.met) if declaration else ""
+        form = DeclarationForm(initial={"met": met or "", "note": declaration.note if declaration else ""})
+    if review_form is None and can_review and declaration is not None:
+        review_form = DeclarationReviewForm(
+            initial={"review_state": declaration.review_state, "review_comment": declaration.review_comment}
+        )
+    return render(
+        request,
+        "schools/declaration_form.html",
+        {
+            "county": county,
+            "year": year,
+            "code": item,
+            "name": name,
+            "declaration": declaration,
+            "form": form,
+            "review_form": review_form,
+        },
+        status=status,
+    )
+
+
+@login_required
+def declaration_evidence(request, code, year, item):
+    """The evidence file, as an attachment named after the item (the stored name is random, its extension found by
+    the content check); only to users who see the county (another county's → 404)."""
+    county, _can_edit, _can_review = _declaration_context(request, code, year)
+    name = selectors.declaration_item(code=item)
+    declaration = selectors.declaration_get(county=county, year=year, code=item)
+    if declaration is None or not declaration.evidence:
+        raise Http404
+    extension = os.path.splitext(declaration.evidence.name)[1].lower()
+    response = FileResponse(
+        declaration.evidence.open("rb"),
+        as_attachment=True,
+        filename=f"{county.name}-{year}-{name}{extension}",
+        content_type=mimetypes.guess_type(f"x{extension}")[0] or "application/octet-stream",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

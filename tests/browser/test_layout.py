@@ -26,6 +26,8 @@ def test_a_clerks_pages_have_no_page_level_horizontal_scroll_at_390_px(clerk_pag
         "/counties/",
         f"/counties/{county.code}/",
         f"/counties/{county.code}/years/2024/approval/",
+        f"/counties/{county.code}/years/2024/declarations/",
+        f"/counties/{county.code}/years/2024/declarations/G1/",
         "/indicators/",
         f"/indicators/counties/{county.code}/",
         "/indicators/rules/",

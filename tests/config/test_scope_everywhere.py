@@ -105,6 +105,7 @@ PLAIN = {"year": str(YEAR), "figure": "quality_2017.primary.Q1.cv"}
 GLOBAL = {
     ("rules", "code"): ("quality_2017", "rule sets are national: the same for every county"),
     ("validation-rules", "code"): ("large_class", "validation rules are national: the same for every county"),
+    ("declarations", "item"): ("G1", "the qualitative items are national: the same for every county"),
 }
 # DRF viewsets: the model of the viewset names the object.
 KIND_OF_MODEL = {
@@ -217,6 +218,7 @@ def build_side(county: Region, prefix: str, tag: str) -> Side:
         county=county, year=YEAR, stage="primary", subject=f"{tag}语文", level=2, difference_rate="0.12"
     )
     declaration = Declaration.objects.create(county=county, year=YEAR, item_code="G1", met=True, note=tag)
+    declaration.evidence.save("evidence.pdf", ContentFile(b"%PDF-1.4\n"), save=True)
     plan = Plan.objects.create(
         slug=f"plan-{county.code}",
         title=f"{tag}县域均衡推进方案",
