@@ -1,9 +1,10 @@
 """The API fuzzed from its own OpenAPI schema (issue 10 §6): every operation of /api/v1/ is called with
 hypothesis-generated cases built from the schema drf-spectacular serves, as a county clerk with a demo-like county
 behind them, and every answer must be no 5xx and inside the schema (documented status code, content type and body).
+A second pass sends requests the schema forbids (schemathesis' negative mode): refused, never a 5xx.
 
 Marker `fuzz`: skipped unless API_FUZZ=1 (tests/conftest.py); CI step 8 runs it on PostgreSQL. Bounded and
-reproducible: 25 examples an operation, derandomized, no example database. Results in docs/reliability.md.
+reproducible: 25 examples an operation (10 negative ones), derandomized, no example database. Results in docs/reliability.md.
 """
 
 import pytest
@@ -27,6 +28,7 @@ from tests.indicators.scenes import small_county
 pytestmark = [pytest.mark.fuzz, pytest.mark.django_db]
 
 MAX_EXAMPLES = 25
+NEGATIVE_EXAMPLES = 10
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 
 
@@ -36,8 +38,12 @@ def served_schema() -> dict:
     return SchemaGenerator().get_schema(request=None, public=True)
 
 
-schema = schemathesis.openapi.from_dict(served_schema())
+SERVED = served_schema()
+schema = schemathesis.openapi.from_dict(SERVED)
 schema.config.generation.update(modes=["positive"], max_examples=MAX_EXAMPLES, deterministic=True)
+# Requests the schema forbids (wrong types, missing fields, out-of-range values): refused, never a 5xx.
+negative = schemathesis.openapi.from_dict(SERVED)
+negative.config.generation.update(modes=["negative"], max_examples=NEGATIVE_EXAMPLES, deterministic=True)
 
 
 class InTestWSGIApp:
@@ -96,3 +102,16 @@ def no_throttles(monkeypatch):
 def test_every_operation_answers_inside_its_schema_and_never_a_server_error(case, clerk_token, no_throttles):
     response = case.call(app=InTestWSGIApp(), headers={"Authorization": f"Token {clerk_token}"})
     case.validate_response(response, checks=CHECKS)
+
+
+@negative.parametrize()
+@settings(
+    max_examples=NEGATIVE_EXAMPLES,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=list(HealthCheck),
+)
+def test_a_request_outside_the_schema_is_refused_never_a_server_error(case, clerk_token, no_throttles):
+    response = case.call(app=InTestWSGIApp(), headers={"Authorization": f"Token {clerk_token}"})
+    case.validate_response(response, checks=[not_a_server_error])
