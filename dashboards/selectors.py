@@ -1,9 +1,12 @@
 """Reads that span the registry for the dashboards' pages."""
 
 from django.db.models import Count, Max, Q, Sum
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from core.scoping import scope, visible_counties
+from core.choices import RegionLevel
+from core.models import Region
+from core.scoping import scope, visible_counties, visible_regions
 from indicators import selectors as indicator_selectors
 from indicators.models import CountyResult, IndicatorResult, UnitResult
 from indicators.report.model import QUALITY_2017
@@ -12,20 +15,20 @@ from teachers.models import Teacher
 
 
 def home_summary(*, user) -> dict:
-    """Counts in the user's scope; classes and teachers are counted in the latest year that has any."""
-    schools = scope(School.objects.all(), user)
-    classes = scope(SchoolClass.objects.all(), user, "school__county")
-    teachers = scope(Teacher.objects.all(), user, "school__county")
-    latest = max(
-        (y for y in (classes.aggregate(y=Max("year"))["y"], teachers.aggregate(y=Max("year"))["y"]) if y),
-        default=None,
-    )
+    """Counts in the user's scope: counties and schools from the registry, classes, full-time teachers and pupils
+    from the stored results (each county's latest computed year), so a province official's home page never
+    counts hundreds of thousands of roster rows. Counties without results are counted apart."""
+    counties = visible_counties(user)
+    stored = indicator_selectors.stored_counts(counties.values("pk"))
     return {
-        "county_count": visible_counties(user).count(),
-        "school_count": schools.count(),
-        "year": latest,
-        "class_count": classes.filter(year=latest).count() if latest else 0,
-        "teacher_count": teachers.filter(year=latest).count() if latest else 0,
+        "county_count": counties.count(),
+        "school_count": scope(School.objects.all(), user).count(),
+        "year": stored["year"],
+        "computed_at": stored["computed_at"],
+        "counties_with_results": stored["counties"],
+        "class_count": stored["classes"],
+        "teacher_count": stored["teachers"],
+        "student_count": stored["students"],
     }
 
 
@@ -84,6 +87,42 @@ def school_years_overview(*, school: School) -> tuple[list[dict], dict[int, dict
         for year in years
     ]
     return rows, rosters
+
+
+# ---------------------------------------------------------------- overviews of a city, a province, everything
+
+
+def overview_region(*, user, code: str | None) -> Region | None:
+    """The region an overview is about: the city or province `code` (404 outside the user's region or when it is
+    a county), else the user's own region (None for an administrator without one: every county)."""
+    regions = visible_regions(user).select_related("parent__parent")
+    if code is not None:
+        return get_object_or_404(regions.exclude(level=RegionLevel.COUNTY), code=code)
+    if user.region_id:
+        region = get_object_or_404(regions, pk=user.region_id)
+        user.region = region  # the page's header names it too: one read
+        return region
+    return None
+
+
+def overview_counties(*, user, region: Region | None) -> list[Region]:
+    """The counties of the region the user sees, by code."""
+    counties = visible_counties(user)
+    if region is not None:
+        counties = counties.filter(Q(pk=region.pk) | Q(parent_id=region.pk) | Q(parent__parent_id=region.pk))
+    return list(counties.order_by("code"))
+
+
+def sub_regions(*, user, region: Region | None) -> list[Region]:
+    """The cities of a province (the provinces for an administrator without a region) the user sees."""
+    regions = visible_regions(user).exclude(level=RegionLevel.COUNTY)
+    if region is None:
+        regions = regions.filter(parent__isnull=True)
+    elif region.level == RegionLevel.PROVINCE:
+        regions = regions.filter(parent_id=region.pk)
+    else:
+        return []
+    return list(regions.order_by("code"))
 
 
 # ---------------------------------------------------------------- the county dashboard

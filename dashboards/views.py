@@ -10,18 +10,17 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from core.choices import RegionLevel
-from core.scoping import can_edit_county, editable_counties, visible_counties, visible_regions
+from core.scoping import can_edit_county, editable_counties, visible_counties
 from indicators import presenter
 from indicators import selectors as indicator_selectors
 from indicators.presenter import dashboard as words
-from indicators.presenter.numbers import judged, plain
 from plans import results
 from plans import selectors as plan_selectors
 from plans import services as plan_services
 from schools import selectors as school_selectors
 from schools.forms import YearPickForm
 
-from . import charts, selectors
+from . import charts, overview, selectors
 from .views_county import explain_base
 
 
@@ -86,54 +85,95 @@ def school_detail(request, code):
     )
 
 
-def _alerts(user, county=None) -> dict:
-    alerts = plan_selectors.alerts(user=user, county=county)
+def _alerts(user, county=None, targets=None) -> dict:
+    alerts = plan_selectors.alerts(user=user, county=county, targets=targets)
     for evaluation in alerts["off_track_targets"]:
         evaluation.indicator_label = results.indicator_label(evaluation.target.indicator_code)
     return alerts
 
 
-def _stored_rollups(user, year: int | None) -> list[dict]:
-    """The stored roll-ups of the cities and provinces the user sees (its own region first)."""
-    regions = visible_regions(user).exclude(level=RegionLevel.COUNTY).order_by("level", "code")
-    rollups = []
-    for region in regions:
-        stored = results.region_rollup(region.pk, year=year)
-        if stored is not None:
-            rollups.append(stored)
-    rollups.sort(key=lambda r: (r["region"]["code"] != user.region_code, r["region"]["code"]))
-    return rollups
+def _year(request) -> int | None:
+    year = request.GET.get("year")
+    return int(year) if year and year.isdigit() else None
+
+
+def _overview(request, region) -> dict:
+    """The overview of a region's counties for one year (the latest with results unless ?year= names another):
+    a fixed number of queries whatever the number of counties or regions."""
+    user = request.user
+    counties = selectors.overview_counties(user=user, region=region)
+    ids = [c.pk for c in counties]
+    regional = region is not None and region.level != RegionLevel.COUNTY
+    history = indicator_selectors.rollup_history(region.pk) if regional else []
+    if history:  # a city's or province's roll-ups are stored for every year its counties have results
+        years = sorted((h["year"] for h in history), reverse=True)
+    else:
+        years = indicator_selectors.result_years_of(ids) if ids else []
+    asked = _year(request)
+    year = asked if asked in years else (years[0] if years else None)
+    summaries = {s["county_id"]: s for s in results.county_summaries(ids, year=year)} if year else {}
+    rows = [overview.summary_row(county, summaries.get(county.pk)) for county in counties]
+    counted = overview.rollup(rows)
+    rows.sort(key=lambda r: (r.get("rank") is None, r.get("rank") or 0, r["county"].code))
+    indicator_rows = indicator_selectors.indicator_rows(ids, year) if year else []
+    choices = overview.indicator_choices(indicator_rows)
+    chosen = overview.pick_indicator(choices, request.GET.get("indicator"))
+    names = {c.pk: c.name for c in counties}
+    # a share of counties is a city's or a province's figure: a county's page has no progress chart
+    concerning = list(
+        plan_selectors.targets_concerning(user=user)
+    )  # read once: the progress chart and alerts
+    targets = plan_selectors.share_targets(region, concerning) if regional else []
+    subs = selectors.sub_regions(user=user, region=region)
+    sub_rollups = indicator_selectors.rollups_of([r.pk for r in subs], year) if subs and year else []
+    by_code = {r["region__code"]: r for r in sub_rollups}
+    most_failing_chart, most_failing_rows = overview.most_failing(rows, indicator_rows)
+    parent = region.parent if region is not None else None
+    return {
+        "region": region,
+        # the region above, linked only when the user sees it (a city official's province is not theirs)
+        "parent_link": parent if parent and (user.is_admin or region.pk != user.region_id) else None,
+        "rows": rows,
+        "rollup": counted,
+        "year": year,
+        "years": years,
+        "progress_chart": None
+        if region is not None and not regional
+        else overview.progress_chart(
+            history,
+            targets,
+            current_year=year,
+            current_share=counted["share"],
+            region_code=region.code if region else "",
+        ),
+        "targets": targets,
+        "worst_cv_charts": overview.worst_cv_charts(rows),
+        "indicator_choices": choices,
+        "indicator": chosen,
+        "indicator_chart": overview.indicator_chart(chosen, indicator_rows, names) if chosen else None,
+        "most_failing_chart": most_failing_chart,
+        "most_failing": most_failing_rows,
+        "sub_regions": [(sub, by_code.get(sub.code)) for sub in subs],
+        "alerts": _alerts(user, targets=concerning),
+        "labels": presenter.labels.PARTS,
+    }
 
 
 @login_required
 def dashboard(request):
-    counties = list(visible_counties(request.user).order_by("code"))
-    year = request.GET.get("year")
-    year = int(year) if year and year.isdigit() else None
-    summaries = {s["county_id"]: s for s in results.county_summaries([c.pk for c in counties], year=year)}
-    rows = [summary_row(county, summaries.get(county.pk)) for county in counties]
-    counted = rollup(rows)
-    stored = _stored_rollups(request.user, year)
-    own = next((r for r in stored if r["region"]["code"] == request.user.region_code), None)
-    if own and own.get("ranking"):
-        ranks = {r["code"]: r["rank"] for r in own["ranking"]}
-        for row in rows:
-            row["rank"] = ranks.get(row["county"].code) if row["has_result"] else None
-    rows.sort(key=lambda r: (r.get("rank") is None, r.get("rank") or 0, r["county"].code))
-    context = {
-        "rows": rows,
-        "rollup": counted,
-        "stored_rollups": stored,
-        "year": year,
-        "alerts": _alerts(request.user),
-        "labels": presenter.labels.PARTS,
-    }
-    return render(request, "indicators/dashboard.html", context)
+    region = selectors.overview_region(user=request.user, code=None)
+    return render(request, "indicators/dashboard.html", _overview(request, region))
+
+
+@login_required
+def region_overview(request, code: str):
+    region = selectors.overview_region(user=request.user, code=code)
+    return render(request, "indicators/dashboard.html", _overview(request, region))
 
 
 @login_required
 def county_report(request, code: str):
-    county = get_object_or_404(visible_counties(request.user), code=code)
+    county = get_object_or_404(visible_counties(request.user).select_related("parent__parent"), code=code)
     year = request.GET.get("year")
     year = int(year) if year and year.isdigit() else None
     report = indicator_selectors.report(county.pk, year=year)
@@ -149,66 +189,3 @@ def county_report(request, code: str):
         "can_create": plan_services.can_create_project(request.user),
     }
     return render(request, "indicators/county_report.html", context)
-
-
-def summary_row(county, summary: dict | None) -> dict:
-    """One dashboard row from a county summary (indicators.selectors.county_summaries); None = not computed."""
-    row = {"county": county, "has_result": summary is not None, "parts": [], "stages": []}
-    if summary is None:
-        return row
-    row["parts"] = presenter.verdict_parts(summary.get("verdict"))
-    row["pass_2017"] = summary.get("pass_2017") is True  # derived once by the engine, stored with the result
-    row["overall"] = presenter.mark(summary.get("pass_2017"), presenter.labels.VERDICTS)
-    row["parts_passed"] = sum(1 for p in row["parts"] if p.mark.status == "pass")
-    for stage_key, stage_label in presenter.labels.STAGES.items():
-        if stage_key not in summary["stages"]:
-            continue
-        stage = summary["stages"][stage_key]
-        worst = stage["worst_cv"]
-        row["stages"].append(
-            {
-                "label": stage_label,
-                "worst_cv": worst,
-                "worst_cv_text": judged(worst["cv"], 3, worst["limit"], "<=", worst["pass"])
-                if worst
-                else None,
-                "worst_cv_limit": plain(worst["limit"]) if worst else None,
-                "composite_text": judged(
-                    stage["basic_composite_cv"], 3, stage["basic_limit"], "<=", stage["basic_pass"]
-                ),
-                "composite_2012": stage["basic_composite_cv"],
-                "composite_limit": stage["basic_limit"],
-                "composite_pass": stage["basic_pass"],
-                "large": stage["large"],
-                "super_large": stage["super_large"],
-            }
-        )
-    row["ratio"] = summary["urban_rural_degree_ratio"]
-    row["ratio_target"] = summary["urban_rural_degree_ratio_target"]
-    row["ratio_pass"] = summary["urban_rural_degree_ratio_pass"]
-    row["ratio_text"] = judged(row["ratio"], 3, row["ratio_target"], "<=", row["ratio_pass"])
-    row["year"] = summary["year"]
-    row["computed_at"] = summary["computed_at"]
-    return row
-
-
-def rollup(rows: list[dict]) -> dict:
-    """Share of the counties in scope passing the 2017 standard (a county without results does not pass) and a
-    ranking: passing first, then by parts passed, then by the worst CV relative to its limit."""
-    total = len(rows)
-    with_results = [r for r in rows if r["has_result"]]
-    passing = sum(1 for r in with_results if r.get("pass_2017"))
-
-    def worst_ratio(row):
-        ratios = [s["worst_cv"]["cv"] / s["worst_cv"]["limit"] for s in row["stages"] if s["worst_cv"]]
-        return max(ratios) if ratios else float("inf")
-
-    ranked = sorted(with_results, key=lambda r: (not r.get("pass_2017"), -r["parts_passed"], worst_ratio(r)))
-    for rank, row in enumerate(ranked, start=1):
-        row["rank"] = rank
-    return {
-        "total": total,
-        "with_results": len(with_results),
-        "passing": passing,
-        "share": (100.0 * passing / total) if total else None,
-    }

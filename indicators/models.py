@@ -24,6 +24,21 @@ def _from_report(path: str, output_field: models.Field) -> models.GeneratedField
     )
 
 
+def _flag_from_report(path: str, verbose_name) -> models.GeneratedField:
+    """A typed copy of one true/false of the stored report, matched rather than cast (a JSON true reads 'true' in
+    PostgreSQL and 1 in SQLite). Null when missing or null."""
+    return models.GeneratedField(
+        expression=models.Case(
+            models.When(models.Q(**{f"report__{path}": True}), then=models.Value(True)),
+            models.When(models.Q(**{f"report__{path}": False}), then=models.Value(False)),
+            default=models.Value(None),
+            output_field=models.BooleanField(null=True),
+        ),
+        output_field=models.BooleanField(verbose_name, null=True),
+        db_persist=True,
+    )
+
+
 class RuleSet(models.Model):
     """One version of a standard's settings. Versions are never edited in place: a revision adds a row."""
 
@@ -158,6 +173,38 @@ class CountyResult(models.Model):
     recognition_s1 = _from_report(
         "quality_2017__recognition__S1__value", models.FloatField(_("社会认可度（S1）"), null=True)
     )
+    # what overviews and the home page read for many counties at once: typed here so the database never has to
+    # unpack the whole report (250 kB of JSON) for each value
+    classes_primary = _from_report(
+        "class_size__primary__classes", models.IntegerField(_("小学班级数"), null=True)
+    )
+    classes_junior = _from_report(
+        "class_size__junior__classes", models.IntegerField(_("初中班级数"), null=True)
+    )
+    students_primary = _from_report(
+        "class_size__primary__students", models.IntegerField(_("小学学生数"), null=True)
+    )
+    students_junior = _from_report(
+        "class_size__junior__students", models.IntegerField(_("初中学生数"), null=True)
+    )
+    teachers_primary = _from_report(
+        "staffing__primary__full_time_teachers", models.IntegerField(_("小学专任教师数"), null=True)
+    )
+    teachers_junior = _from_report(
+        "staffing__junior__full_time_teachers", models.IntegerField(_("初中专任教师数"), null=True)
+    )
+    degree_ratio_target = _from_report(
+        "urban_rural_degree_ratio__target", models.FloatField(_("城乡本科学历比目标"), null=True)
+    )
+    degree_ratio_pass = _flag_from_report("urban_rural_degree_ratio__pass", _("城乡本科学历比达标"))
+    basic_limit_primary = _from_report(
+        "basic_2012__primary__limit", models.FloatField(_("小学综合差异系数上限（2012）"), null=True)
+    )
+    basic_limit_junior = _from_report(
+        "basic_2012__junior__limit", models.FloatField(_("初中综合差异系数上限（2012）"), null=True)
+    )
+    basic_pass_primary = _flag_from_report("basic_2012__primary__pass", _("小学基本均衡达标（2012）"))
+    basic_pass_junior = _flag_from_report("basic_2012__junior__pass", _("初中基本均衡达标（2012）"))
 
     class Meta:
         verbose_name = _("区县评估结果")

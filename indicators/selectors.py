@@ -130,15 +130,11 @@ def _worst_cv_pk(stage: str) -> Subquery:
     return Subquery(rows)
 
 
-# values read out of the stored report inside the database (one scalar each, never the whole document)
+# single values of the report, typed by the database as generated columns (models.CountyResult)
 _REPORT_SCALARS = {
-    "ratio_pass": "report__urban_rural_degree_ratio__pass",
-    "ratio_target": "report__urban_rural_degree_ratio__target",
-    **{
-        f"{stage}_{key}": f"report__basic_2012__{stage}__{key}"
-        for stage in STAGES
-        for key in ("limit", "pass")
-    },
+    "ratio_pass": "degree_ratio_pass",
+    "ratio_target": "degree_ratio_target",
+    **{f"{stage}_{key}": f"basic_{key}_{stage}" for stage in STAGES for key in ("limit", "pass")},
 }
 # typed columns kept by the database from the report (generated columns, models.CountyResult)
 _TYPED_COLUMNS = (
@@ -147,31 +143,52 @@ _TYPED_COLUMNS = (
 )
 
 
+def latest_verdicts(county_ids) -> list[dict[str, Any]]:
+    """Each county's latest stored 2017 verdict, by county code: {"county_id", "code", "name", "year",
+    "pass_2017"}. One query; `county_ids` may be a queryset of ids (read as a subquery)."""
+    latest = CountyResult.objects.filter(county_id=OuterRef("county_id")).order_by("-year").values("year")
+    return [
+        {"county_id": county_id, "code": code, "name": name, "year": year, "pass_2017": passed}
+        for county_id, code, name, year, passed in CountyResult.objects.filter(
+            county_id__in=county_ids, year=Subquery(latest[:1])
+        )
+        .order_by("county__code")
+        .values_list("county_id", "county__code", "county__name", "year", "pass_2017")
+    ]
+
+
 def county_summaries(
-    county_ids: Iterable[int], year: int | None = None, *, with_achievement: bool = False
+    county_ids: Iterable[int],
+    year: int | None = None,
+    *,
+    with_achievement: bool = False,
+    with_previous_year: bool = False,
 ) -> list[dict[str, Any]]:
     """One row per county that has results, ordered by county code: verdict parts, pass flags, per stage the
     worst 2017 CV against its limit, the 2012 composite CV and the large classes, and the urban–rural ratio.
 
-    year None = each county's latest stored year. Two queries whatever the number of counties: typed columns (class
-    counts per stage and S1 are generated columns of the report), a few single values picked out of the stored
-    report by the database, then the worst-CV indicator rows. The full
-    report is never loaded; with_achievement also reads its `achievement` block for the worst
-    `rate_vs_urban_quality` (about a fifth of a report).
+    year None = each county's latest stored year. Two queries whatever the number of counties: typed columns (the
+    single values of the report it needs are generated columns of CountyResult), then the worst-CV indicator rows.
+    The report itself is never read (unpacking its JSON costs more than all the rest); with_achievement also reads its `achievement` block for the worst
+    `rate_vs_urban_quality` (about a fifth of a report). with_previous_year (year None only) also returns each
+    county's result of the year before its latest, in the same two queries (a county's rows newest first).
     """
     qs = CountyResult.objects.filter(county_id__in=list(county_ids))
     if year is not None:
         qs = qs.filter(year=year)
     else:
         latest = CountyResult.objects.filter(county_id=OuterRef("county_id")).order_by("-year").values("year")
-        qs = qs.filter(year=Subquery(latest[:1]))
+        if with_previous_year:
+            qs = qs.filter(year__lte=Subquery(latest[:1]), year__gte=Subquery(latest[:1]) - 1)
+        else:
+            qs = qs.filter(year=Subquery(latest[:1]))
     qs = qs.annotate(
         **{f"worst_cv_{stage}": _worst_cv_pk(stage) for stage in STAGES},
         **{name: F(path) for name, path in _REPORT_SCALARS.items()},
     )
     extra = ["report__achievement"] if with_achievement else []
     rows = list(
-        qs.order_by("county__code").values(
+        qs.order_by("county__code", "-year").values(
             "county_id",
             "county__code",
             "county__name",
@@ -336,6 +353,102 @@ def school_results(school_id: int, county_id: int) -> dict[str, Any] | None:
         "min_met": params.get("school_min_met"),
         "floor_percent": round(floor * 100),
         "stages": stages,
+    }
+
+
+# ---------------------------------------------------------------- overviews of many counties (one query each)
+
+
+def latest_year_of(county_ids: Iterable[int]) -> int | None:
+    """The latest year any of these counties has a stored result for."""
+    return CountyResult.objects.filter(county_id__in=list(county_ids)).aggregate(y=Max("year"))["y"]
+
+
+def result_years_of(county_ids: Iterable[int]) -> list[int]:
+    """The years any of these counties has stored results for, newest first."""
+    return list(
+        CountyResult.objects.filter(county_id__in=list(county_ids))
+        .values_list("year", flat=True)
+        .distinct()
+        .order_by("-year")
+    )
+
+
+def indicator_rows(county_ids: Iterable[int], year: int, standard: str = rules.QUALITY_2017) -> list[dict]:
+    """Every stored indicator row (mean, CV against its limit) of these counties in one year, in one query."""
+    return list(
+        IndicatorResult.objects.filter(
+            result__county_id__in=list(county_ids), result__year=year, standard=standard
+        )
+        .order_by()
+        .values("result__county_id", "stage", "code", "mean", "threshold", "cv", "cv_limit", "cv_pass")
+    )
+
+
+def rollup_history(region_id: int) -> list[dict]:
+    """The stored roll-ups of one city or province over the years, oldest first (the share passing per year)."""
+    return list(
+        RegionRollup.objects.filter(region_id=region_id)
+        .order_by("year")
+        .values("year", "counties", "counties_with_results", "counties_passing", "share_passing")
+    )
+
+
+def rollups_of(region_ids: Iterable[int], year: int) -> list[dict]:
+    """The stored roll-ups of these regions in one year, in one query (a province's cities)."""
+    return list(
+        RegionRollup.objects.filter(region_id__in=list(region_ids), year=year)
+        .order_by("region__code")
+        .values(
+            "region__code",
+            "region__name",
+            "counties",
+            "counties_with_results",
+            "counties_passing",
+            "share_passing",
+        )
+    )
+
+
+def latest_rollups_by_code(region_code: str, n: int = 2) -> list[dict]:
+    """The newest `n` stored roll-ups of a city or province named by its code, newest first (one query)."""
+    return list(
+        RegionRollup.objects.filter(region__code=region_code)
+        .order_by("-year")
+        .values("year", "share_passing", "counties", "counties_passing")[:n]
+    )
+
+
+_COUNTS = {
+    **{
+        f"{kind}_{stage}": f"{kind}_{stage}"
+        for kind in ("classes", "students", "teachers")
+        for stage in STAGES
+    },
+}
+
+
+def stored_counts(county_ids) -> dict[str, Any]:
+    """Classes, pupils and full-time teachers of these counties (ids or a subquery of them) as their latest stored
+    results counted them, summed in one query that reads single values out of the reports: never the roster."""
+    latest = CountyResult.objects.filter(county_id=OuterRef("county_id")).order_by("-year").values("year")
+    rows = list(
+        CountyResult.objects.filter(county_id__in=county_ids, year=Subquery(latest[:1])).values(
+            "year", "computed_at", *_COUNTS
+        )
+    )
+
+    def total(kind: str) -> int | None:
+        values = [r[f"{kind}_{stage}"] for r in rows for stage in STAGES if r[f"{kind}_{stage}"] is not None]
+        return int(sum(values)) if values else None
+
+    return {
+        "counties": len(rows),
+        "year": max((r["year"] for r in rows), default=None),
+        "computed_at": max((r["computed_at"] for r in rows), default=None),
+        "classes": total("classes"),
+        "students": total("students"),
+        "teachers": total("teachers"),
     }
 
 

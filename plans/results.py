@@ -27,6 +27,10 @@ def county_summaries(county_ids: Iterable[int], year: int | None = None) -> list
     return list(indicator_selectors.county_summaries(ids, year=year))
 
 
+def latest_verdicts(county_ids) -> list[dict]:
+    return indicator_selectors.latest_verdicts(county_ids)
+
+
 def region_rollup(region_id: int, year: int | None = None) -> dict | None:
     return indicator_selectors.region_rollup(region_id, year=year)
 

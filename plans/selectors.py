@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,15 +30,41 @@ def _ancestor_codes(region: Region | None) -> list[str]:
     return codes
 
 
+def _region_codes(user) -> tuple[frozenset[str], frozenset[str]]:
+    """(codes of the user's region and the regions under it, codes of the regions containing it), in one query,
+    kept on the user object for the rest of the request."""
+    cached = getattr(user, "_plan_region_codes", None)
+    if cached is None:
+        region_id = user.region_id
+        own = Q(pk__in=visible_regions(user).values("pk"))  # the scoping rule: its region and those under it
+        above = Q(children__pk=region_id) | Q(children__children__pk=region_id)
+        rows = (
+            Region.objects.filter(own | above)
+            .annotate(
+                own=Case(When(own, then=Value(True)), default=Value(False), output_field=BooleanField())
+            )
+            .values_list("code", "own")
+            .distinct()
+            if region_id
+            else []
+        )
+        rows = list(rows)
+        cached = (
+            frozenset(c for c, is_own in rows if is_own),
+            frozenset(c for c, is_own in rows if not is_own),
+        )
+        user._plan_region_codes = cached
+    return cached
+
+
 def visible_region_codes(user) -> set[str] | None:
     """Codes of the regions whose plans the user sees; None means every region (administrators)."""
     if not user or not user.is_authenticated:
         return set()
     if user.is_admin:
         return None
-    codes = set(visible_regions(user).values_list("code", flat=True))
-    codes.update(_ancestor_codes(user.region))
-    return codes
+    own, above = _region_codes(user)
+    return set(own | above)
 
 
 def plan_list(*, user) -> QuerySet[Plan]:
@@ -190,6 +216,9 @@ def visible_county_ids(user) -> set[int] | None:
 
 
 def target_views(targets: Iterable[Target], *, user) -> list[TargetView]:
+    targets = list(targets)
+    if not targets:  # no need to read which counties the user sees
+        return []
     visible = visible_county_ids(user)
     return [target_view(t, user=user, visible=visible) for t in targets]
 
@@ -257,9 +286,9 @@ def due_soon_projects(projects: QuerySet[Project], today: datetime.date | None =
 
 
 def failing_counties(*, user, county: Region | None = None) -> list[dict]:
-    """Counties in scope whose latest stored 2017 verdict fails: {"name", "code", "year"}."""
-    counties = [county] if county is not None else list(visible_counties(user))
-    summaries = results.county_summaries([c.pk for c in counties])
+    """Counties in scope whose latest stored 2017 verdict fails: {"name", "code", "year"}. One query."""
+    ids = [county.pk] if county is not None else visible_counties(user).values("pk")
+    summaries = results.latest_verdicts(ids)
     return [
         {"name": s["name"], "code": s["code"], "year": s["year"]}
         for s in summaries
@@ -267,16 +296,30 @@ def failing_counties(*, user, county: Region | None = None) -> list[dict]:
     ]
 
 
-def alerts(*, user, county: Region | None = None, today: datetime.date | None = None) -> dict:
+def alerts(
+    *,
+    user,
+    county: Region | None = None,
+    today: datetime.date | None = None,
+    targets: Iterable[Target] | None = None,
+) -> dict:
     """What needs attention in the user's regions (or one county): off-track targets (stored status, the same for
-    everyone), overdue projects, projects due within 30 days, counties whose latest verdict fails."""
+    everyone), overdue projects, projects due within 30 days, counties whose latest verdict fails. `targets`: what
+    targets_concerning(user, county) gave, when the page has read it already."""
     today = today or timezone.localdate()
-    targets = targets_concerning(user=user, county=county).filter(status=TargetStatus.OFF_TRACK)
+    if targets is None:
+        targets = targets_concerning(user=user, county=county).filter(status=TargetStatus.OFF_TRACK)
+    else:
+        targets = [t for t in targets if t.status == TargetStatus.OFF_TRACK]
     projects = projects_concerning(user=user, county=county)
+    # overdue and due within 30 days: one read, split here
+    pending = list(
+        projects.filter(deadline__lte=today + datetime.timedelta(days=30)).exclude(status=ProjectStatus.DONE)
+    )
     return {
         "off_track_targets": target_views(targets, user=user),
-        "overdue_projects": list(overdue_projects(projects, today)),
-        "due_soon_projects": list(due_soon_projects(projects, today)),
+        "overdue_projects": [p for p in pending if p.deadline < today],
+        "due_soon_projects": [p for p in pending if p.deadline >= today],
         "failing_counties": failing_counties(user=user, county=county),
     }
 
@@ -332,3 +375,18 @@ def box_budget(box) -> dict:
     if box.declared_total is not None and items_sum is not None:
         discrepancy = items_sum - box.declared_total
     return {"declared_total": box.declared_total, "items_sum": items_sum, "discrepancy": discrepancy}
+
+
+def share_targets(region: Region, targets: Iterable[Target] | None = None) -> list[Target]:
+    """The plans' targets for the share of counties passing the 2017 standard set for this region or a region
+    containing it (Henan's 30 % / 80 % / 100 %, Linyi's 60 %), by deadline: picked out of `targets` (what
+    targets_concerning gave) or read in one query."""
+    codes = _ancestor_codes(region)
+    if targets is None:
+        targets = Target.objects.filter(region_code__in=codes).select_related("plan")
+    picked = [
+        t
+        for t in targets
+        if t.region_code in codes and t.indicator_code in results.REGION_INDICATORS and t.value is not None
+    ]
+    return sorted(picked, key=lambda t: (t.deadline is None, t.deadline or datetime.date.min, t.pk))

@@ -18,6 +18,7 @@ from django.utils import timezone
 from audit.context import importing
 from core.scoping import editable_counties, visible_counties
 
+from . import preview
 from .exporters import write_error_report
 from .importer import import_workbook
 from .models import ImportBatch
@@ -109,7 +110,11 @@ def batch_validate(batch_id: int) -> ImportBatch:
         )
     except (OperationalError, InterfaceError) as error:
         return _connection_lost(batch_id, "validate", error)
-    return _record(batch_id, result, ImportBatch.Status.PREVIEW)
+    batch = _record(batch_id, result, ImportBatch.Status.PREVIEW)
+    if result.ok and any(c.get("updated") for c in result.counts.values()):
+        batch.changes = preview.updated_rows(result)
+        batch.save(update_fields=["changes"])
+    return batch
 
 
 def batch_run(batch_id: int, *, user) -> ImportBatch:

@@ -77,6 +77,9 @@ class ImportResult:
     rows_total: int = 0
     truncated_errors: int = 0
     sheet_names: dict = field(default_factory=dict)  # sheet key → Chinese name
+    # Per sheet with updated rows: (Sheet, its name in the file, fields, [(row, old, new)], more beyond those).
+    # Not part of as_dict: workbook.preview turns it into what the page shows.
+    updated: list = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -280,6 +283,10 @@ class Plan:
     county_ids: set = field(default_factory=set)
     new_counties: set = field(default_factory=set)  # codes of counties that only exist in the file
     has_new: bool = False  # some row points at a parent that only exists in the file
+    # The first updated rows as (row number, stored values, file values), both in `change.fields` order: what the
+    # preview shows as old → new before the uploader confirms, without reading the file or the table again.
+    updated_sample: list = field(default_factory=list)
+    updated_more: bool = False
 
     def counts(self) -> dict:
         change = self.change
@@ -428,6 +435,7 @@ def plan_sheet(parsed: ParsedSheet, refs: Refs, errors: ErrorList) -> Plan:
 
 
 BATCH_ROWS = 20_000  # file rows compared per query of stored rows: bounds memory whatever the file size
+UPDATED_SAMPLE = 20  # updated rows per sheet kept for the preview (old → new)
 
 
 def _compare(
@@ -471,6 +479,10 @@ def _compare(
                 errors.add(parsed.name, numbers[i], number_column, row[number_at], MOVED_FROM_ELSEWHERE)
             if old_values != row:
                 change.update.append(row)
+                if len(plan.updated_sample) < UPDATED_SAMPLE:
+                    plan.updated_sample.append((numbers[i], old_values, row))
+                else:
+                    plan.updated_more = True
             else:
                 plan.unchanged += 1
 
@@ -640,6 +652,11 @@ def import_workbook(
         if locks.refuse_locked(plans, errors):  # a signed-off county-year (workbook/locks.py)
             return _finish(result, errors)
         committed = commit(plans, user=user, dry_run=dry_run)
+        result.updated = [
+            (p.sheet.sheet, p.sheet.name, list(p.change.fields), p.updated_sample, p.updated_more)
+            for p in plans
+            if p.updated_sample
+        ]
     except (_Rejected, IntegrityError, writers.RowsChanged):
         if not errors:
             errors.add("", None, "", "", "导入时数据库内容发生变化，请重新导入。")

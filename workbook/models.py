@@ -34,6 +34,8 @@ class ImportBatch(models.Model):
     status = models.CharField(_("状态"), max_length=12, choices=Status.choices, default=Status.PENDING)
     counts = models.JSONField(_("各表行数"), default=dict, blank=True)
     errors = models.JSONField(_("错误"), default=list, blank=True)
+    # the preview's old → new of the first updated rows per sheet (workbook/preview.py)
+    changes = models.JSONField(_("预览的更改"), default=list, blank=True)
     error_report = models.FileField(_("错误报告"), upload_to="imports/errors/%Y/%m/", blank=True)
     counties = models.ManyToManyField(Region, verbose_name=_("涉及区县"), blank=True, related_name="+")
     rows_total = models.PositiveIntegerField(_("总行数"), default=0)

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from core.pagination import paginate
 from core.scoping import visible_counties
 
-from . import batches, exporters
+from . import batches, exporters, feedback
 from .forms import ExportForm, UploadForm
 from .models import ImportBatch
 from .spec import SHEETS_BY_KEY
@@ -79,8 +79,8 @@ def detail(request, pk):
         {
             "batch": batch,
             "counts": _sheet_counts(batch),
-            "errors": batch.errors[:500],
-            "more_errors": max(0, len(batch.errors) - 500),
+            "problems": feedback.summary(batch.errors) if batch.errors else None,
+            "changes": batch.changes if batch.status == ImportBatch.Status.PREVIEW else [],
             "may_confirm": may_confirm,
             "in_progress": batch.status
             in (ImportBatch.Status.PENDING, ImportBatch.Status.VALIDATING, ImportBatch.Status.RUNNING),

@@ -5,7 +5,7 @@ county). One query per year and page, however many counties the page lists."""
 from django import template
 from django.urls import reverse
 
-from ..models import State
+from ..models import Approval, State
 
 register = template.Library()
 
@@ -25,8 +25,6 @@ def approval_state(context, county, year):
         if request is not None:
             request._signoff_states = cache
     if year not in cache:
-        from ..models import Approval
-
         cache[year] = {a.county_id: a for a in Approval.objects.filter(year=year)}
     approval = cache[year].get(county.pk)
     state = approval.state if approval else State.DRAFT

@@ -39,4 +39,50 @@
   // The first field with an error gets the focus, so a phone user lands where the fix is needed.
   var firstError = document.querySelector(".has-error input, .has-error select, .has-error textarea");
   if (firstError) firstError.focus({ preventScroll: false });
+
+  // Uploads: a file that takes more than a second to send shows how far it has got (the server's own checks then
+  // show their progress on the batch page). Without XMLHttpRequest upload events the form posts as usual.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (event.defaultPrevented || !form.hasAttribute("data-upload-progress")) return;
+    if (!window.FormData || !window.XMLHttpRequest || !("upload" in new XMLHttpRequest())) return;
+    event.preventDefault();
+    var box = form.querySelector("[data-upload-status]");
+    var bar = box && box.querySelector("progress");
+    var text = box && box.querySelector("[data-upload-text]");
+    var button = form.querySelector("button[type=submit]");
+    if (button) button.disabled = true;
+    var timer = window.setTimeout(function () { if (box) box.hidden = false; }, 1000);
+    var xhr = new XMLHttpRequest();
+    xhr.open("POST", form.action || window.location.href);
+    xhr.upload.addEventListener("progress", function (e) {
+      if (!e.lengthComputable || !bar) return;
+      var percent = Math.round((100 * e.loaded) / e.total);
+      bar.value = percent;
+      if (text) text.textContent = percent + "%";
+    });
+    xhr.upload.addEventListener("load", function () {
+      if (bar) bar.removeAttribute("value");  // sent: the server is checking the file (indeterminate)
+      if (text) text.textContent = box.getAttribute("data-checking") || "";
+    });
+    xhr.addEventListener("load", function () {
+      window.clearTimeout(timer);
+      var landed = xhr.responseURL || "";
+      if (xhr.status < 400 && landed && landed.split("?")[0] !== (form.action || window.location.href).split("?")[0]) {
+        window.location.assign(landed);  // the batch page: preview or problems
+      } else {
+        document.open();
+        document.write(xhr.responseText);  // the form with its errors, as a plain post would show it
+        document.close();
+      }
+    });
+    xhr.addEventListener("error", function () {
+      window.clearTimeout(timer);
+      if (button) button.disabled = false;
+      if (box) box.hidden = true;
+      form.removeAttribute("data-upload-progress");
+      form.submit();
+    });
+    xhr.send(new FormData(form));
+  });
 })();

@@ -81,16 +81,39 @@ def test_anonymous_post_writes_nothing(client, school):
 # ---------------------------------------------------------------- home
 
 
-def test_home_shows_clerks_region_and_counts_in_scope(client, clerk, school, foreign_school):
-    SchoolClassFactory.create_batch(3, school=school, year=2024)
-    SchoolClassFactory(school=foreign_school, year=2024)
-    TeacherFactory.create_batch(2, school=school, year=2024)
+def test_home_shows_clerks_region_and_counts_in_scope_from_the_stored_results(
+    client, clerk, school, foreign_school
+):
+    from tests.plans.conftest import ResultStore, make_report
+
+    store = ResultStore()
+    report = make_report()
+    report["class_size"] = {
+        "primary": {"classes": 3, "students": 120},
+        "junior": {"classes": 2, "students": 90},
+    }
+    report["staffing"] = {"primary": {"full_time_teachers": 7}, "junior": {"full_time_teachers": 5}}
+    store[(school.county_id, 2024)] = report
+    foreign = make_report()
+    foreign["class_size"] = {"primary": {"classes": 50}}
+    store[(foreign_school.county_id, 2024)] = foreign
+    SchoolClassFactory.create_batch(3, school=school, year=2024)  # the roster is not what is counted
     # the home page itself (without ?stay it sends a clerk to the county's dashboard)
     response = login(client, clerk).get("/?stay=1")
     assert response.status_code == 200
     assert "兰山区" in page(response)
     summary = response.context["summary"]
-    assert (summary["school_count"], summary["class_count"], summary["teacher_count"]) == (1, 3, 2)
+    assert (summary["school_count"], summary["class_count"], summary["teacher_count"]) == (1, 5, 12)
+    assert summary["year"] == 2024
+
+
+def test_home_before_any_computation_shows_no_class_or_teacher_count(client, clerk, school):
+    SchoolClassFactory.create_batch(3, school=school, year=2024)
+    TeacherFactory.create_batch(2, school=school, year=2024)
+    response = login(client, clerk).get("/?stay=1")
+    summary = response.context["summary"]
+    assert (summary["class_count"], summary["teacher_count"]) == (None, None)
+    assert "班级与教师数在指标计算后显示" in page(response)
 
 
 def test_home_of_city_official_counts_every_county(client, official, school, foreign_school):
