@@ -63,8 +63,8 @@ class TargetSerializer(serializers.ModelSerializer):
 class ProjectSerializer(serializers.ModelSerializer):
     """A project; written through plans.services (a clerk's project is always of its own county)."""
 
-    county = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    school = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    county = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    school = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     overdue = serializers.SerializerMethodField()
     plan = serializers.PrimaryKeyRelatedField(queryset=Plan.objects.none())
 

@@ -113,6 +113,9 @@ class NoDeleteMixin:
 class RegionViewSet(viewsets.ReadOnlyModelViewSet):
     serializer_class = RegionSerializer
     lookup_field = "code"
+    # Any text up to the next "/" reaches the view (the router's default stops at "."): an unknown code answers
+    # the API's JSON 404, not the site's HTML page (found by the API fuzz).
+    lookup_value_regex = "[^/]+"
     filterset_class = filters.RegionFilter
 
     def get_queryset(self):
@@ -123,6 +126,7 @@ class SchoolViewSet(ScopedViewSet):
     queryset = School.objects.none()
     serializer_class = SchoolSerializer
     lookup_field = "code"
+    lookup_value_regex = "[^/]+"  # as RegionViewSet's
     county_path = "county"
     select_related = ("county",)
     filterset_class = filters.SchoolFilter

@@ -176,12 +176,16 @@ class SchoolSearchField(forms.CharField):
             school = self.queryset.filter(code=value).first()
             if school is None:
                 raise ValidationError(
-                    _("学校标识码 %(code)s 不在您可查看的范围内，或不存在") % {"code": value}, code="scope"
+                    _("学校标识码 %(code)s 不在您可查看的范围内，或不存在"),
+                    code="scope",
+                    params={"code": value},
                 )
             return school
         schools = self.queryset.filter(name__icontains=value)
         if not schools.exists():
-            raise ValidationError(_("没有名称含“%(text)s”的学校") % {"text": value}, code="scope")
+            # The text goes in `params`: formatted into the message, a "%" in it would break the API's error
+            # answer (django-filter formats the message with the params once more).
+            raise ValidationError(_("没有名称含“%(text)s”的学校"), code="scope", params={"text": value})
         return schools
 
 

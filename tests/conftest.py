@@ -64,12 +64,24 @@ def faults_unavailable_reason() -> str | None:
     return None
 
 
+def fuzz_unavailable_reason() -> str | None:
+    """The API fuzz tests (marker `fuzz`) take minutes: only when asked for (CI step 8, on PostgreSQL)."""
+    if os.environ.get("API_FUZZ") != "1":
+        return "the API fuzz runs only when asked for: set API_FUZZ=1 (CI step 8 does, on PostgreSQL)"
+    return None
+
+
 def pytest_collection_modifyitems(config, items):
     reason = worker_unavailable_reason()
+    fuzz_reason = fuzz_unavailable_reason()
     faults_reason = (
         faults_unavailable_reason() if any(i.get_closest_marker("faults") for i in items) else None
     )
     for item in items:
+        if item.get_closest_marker("fuzz") is not None:
+            if fuzz_reason:
+                item.add_marker(pytest.mark.skip(reason=fuzz_reason))
+            continue
         if item.get_closest_marker("faults") is not None:
             if faults_reason:
                 item.add_marker(pytest.mark.skip(reason=faults_reason))

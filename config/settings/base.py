@@ -191,6 +191,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # The error answers DRF gives every operation (401/403/429, 404, 400) documented too (config/api_schema.py).
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api_schema.document_error_responses",
+    ],
     # Two choice sets share the field name "stage": a teacher's (with 高中) and a class's (compulsory only).
     "ENUM_NAME_OVERRIDES": {
         "TeacherStageEnum": "schools.choices.Stage",

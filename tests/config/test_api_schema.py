@@ -137,3 +137,30 @@ def test_reading_the_schema_changes_no_ones_scope(clerk, county, other_county):
     assert [row["code"] for row in own.json()["results"]] == ["3713020001"]
     assert api(clerk).get("/api/v1/schools/", {"county": other_county.code}).status_code == 400
     assert api(clerk).get("/api/v1/schools/3713110001/").status_code == 404
+
+
+def test_every_operation_documents_the_error_answers_drf_gives_it(clerk):
+    """Found by the API fuzz (tests/config/test_api_fuzz.py): 404 for an id outside the region, 400 for another
+    county's code in a filter and 401/403/429 were answered but not in the schema."""
+    schema = schema_of(clerk)
+    paths = schema["paths"]
+    for path, item in paths.items():
+        for method in {"get", "post", "put", "patch", "delete"} & set(item):
+            assert {"401", "403", "429"} <= set(item[method]["responses"]), (method, path)
+    assert "404" in paths["/api/v1/schools/{code}/"]["get"]["responses"]
+    assert "404" in paths["/api/v1/schools/"]["get"]["responses"]  # a page past the last
+    assert "400" in paths["/api/v1/schools/"]["get"]["responses"]  # another county's code in a filter
+    assert "400" in paths["/api/v1/schools/"]["post"]["responses"]
+    assert "400" not in paths["/api/v1/auth/whoami/"]["get"]["responses"]
+    assert schema["components"]["schemas"]["Error"]["properties"]["detail"]["type"] == "string"
+
+
+def test_the_documented_errors_are_what_the_api_answers(clerk, county, other_county):
+    client = api(clerk)
+    outside = client.get("/api/v1/schools/3713110001/")
+    assert outside.status_code == 404 and isinstance(outside.json()["detail"], str)
+    past_the_last = client.get("/api/v1/schools/", {"page": 9})
+    assert past_the_last.status_code == 404 and isinstance(past_the_last.json()["detail"], str)
+    other_filter = client.get("/api/v1/schools/", {"county": other_county.code})
+    assert other_filter.status_code == 400 and isinstance(other_filter.json(), dict)
+    assert api().get("/api/v1/schools/").status_code == 401

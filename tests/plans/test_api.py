@@ -122,3 +122,16 @@ def test_the_new_endpoints_are_in_the_openapi_schema(client, clerk):
     schema = client.get("/api/v1/schema/").content.decode()
     for path in ("/api/v1/plan-targets/", "/api/v1/plan-projects/{id}/progress/", "judged_at"):
         assert path in schema
+
+
+def test_a_project_of_the_whole_city_answers_null_county_and_school_as_the_schema_says(client, clerk, linyi):
+    """Found by the API fuzz: the built-in plans' city-wide projects have no county and no school, the API
+    answered null and the schema said a string."""
+    Project.objects.create(plan=linyi, title="乡村校长轮训")
+    client.force_login(clerk)
+    rows = client.get("/api/v1/plan-projects/", {"page_size": 1000}).json()["results"]
+    city_wide = next(row for row in rows if row["title"] == "乡村校长轮训")
+    assert city_wide["county"] is None and city_wide["school"] is None
+    project = client.get("/api/v1/schema/", {"format": "json"}).json()["components"]["schemas"]["Project"]
+    assert project["properties"]["county"]["nullable"] is True
+    assert project["properties"]["school"]["nullable"] is True

@@ -295,3 +295,12 @@ def test_regions_are_read_only_and_scoped(scene, clerk, official):
     assert codes(client_for(official).get("/api/v1/regions/")) == ["371300", "371302", "371311"]
     response = client_for(official).post("/api/v1/regions/", {"code": "371399"}, format="json")
     assert response.status_code == 405
+
+
+@pytest.mark.parametrize("url", ["/api/v1/schools/3713.02/", "/api/v1/regions/3713.02/"])
+def test_a_code_with_a_dot_answers_the_apis_json_404_not_the_sites_page(scene, clerk, url):
+    """Found by the API fuzz: the router's lookup stopped at ".", so such a code fell through to the HTML 404."""
+    response = client_for(clerk).get(url)
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert isinstance(response.json()["detail"], str)

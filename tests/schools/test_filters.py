@@ -191,6 +191,14 @@ def test_a_name_part_matching_only_another_countys_school_is_refused(schools, cl
     assert "school" in response.json()
 
 
+@pytest.mark.parametrize("url", ["/api/v1/classes/", "/api/v1/funding/", "/api/v1/school-years/"])
+def test_a_percent_sign_in_a_school_name_part_is_refused_with_the_text_not_a_500(schools, clerk, url):
+    """Found by the API fuzz: the text was formatted into the message and django-filter formatted it again."""
+    response = api(clerk).get(url, {"school": "%M]"})
+    assert response.status_code == 400
+    assert response.json()["school"] == ["没有名称含“%M]”的学校"]
+
+
 def test_regions_filter_by_parent_within_scope_only(schools, clerk, official):
     assert api_codes(api(official).get("/api/v1/regions/", {"parent": "371300"})) == ["371302", "371311"]
     assert api(clerk).get("/api/v1/regions/", {"parent": "371300"}).status_code == 400
