@@ -265,20 +265,25 @@ class BoardersWithinEnrolment(Kind):
             .filter(boarders__gt=F("enrolment") + params["tolerance_pupils"])
         )
         rows = self.school_filter(rows, school_ids).order_by("school__code")
-        return [
-            Finding(
-                row["school_id"],
-                "school_year",
-                row["pk"],
-                "boarders",
-                _school_label(row["school__name"], row["school__code"]),
-                {"boarders": row["boarders"], "enrolment": row["enrolment"]},
-            )
-            for row in rows.values("pk", "school_id", "school__code", "school__name", "boarders", "enrolment")
-        ]
+        return _school_year_findings(rows, "boarders", "boarders", "enrolment")
 
     def describe(self, values):
         return _("寄宿生 %(boarders)s 人，多于在校生 %(enrolment)s 人") % values
+
+
+def _school_year_findings(rows, field_name: str, *values: str) -> list[Finding]:
+    """One finding per school-year row of `rows` (a queryset), on `field_name`, with the named values."""
+    return [
+        Finding(
+            row["school_id"],
+            "school_year",
+            row["pk"],
+            field_name,
+            _school_label(row["school__name"], row["school__code"]),
+            {name: row[name] for name in values},
+        )
+        for row in rows.values("pk", "school_id", "school__code", "school__name", *values)
+    ]
 
 
 def _class_sum(stage: str):
@@ -383,17 +388,7 @@ class TeachersWithinStaff(Kind):
             .filter(roster__gt=F("staff") + params["tolerance_pupils"])
         )
         rows = self.school_filter(rows, school_ids).order_by("school__code")
-        return [
-            Finding(
-                row["school_id"],
-                "school_year",
-                row["pk"],
-                "staff",
-                _school_label(row["school__name"], row["school__code"]),
-                {"roster": row["roster"], "staff": row["staff"]},
-            )
-            for row in rows.values("pk", "school_id", "school__code", "school__name", "roster", "staff")
-        ]
+        return _school_year_findings(rows, "staff", "roster", "staff")
 
     def describe(self, values):
         return _("教师名册有 %(roster)s 人，多于填报的教职工数 %(staff)s 人") % values
