@@ -153,7 +153,7 @@ def queue_checks(pairs: Iterable[tuple[int, int | None]], *, trigger: str) -> No
                 check_county_year_safely(county_id, each, trigger=trigger)
             continue
         try:
-            check_task.apply_async((county_id, year, trigger), retry=False)
+            check_task.apply_async((county_id, year, trigger), retry=False, ignore_result=True)
         except Exception:  # noqa: BLE001 - broker down: check here rather than lose it
             logger.warning("quality check of county %s queued inline: broker unavailable", county_id)
             for each in years_to_check(county_id, year):
@@ -197,7 +197,7 @@ def recheck_all() -> None:
     from .tasks import recheck_all as recheck_task
 
     try:
-        recheck_task.apply_async(retry=False)
+        recheck_task.apply_async(retry=False, ignore_result=True)
     except Exception:  # noqa: BLE001 - the lists show that the rules changed after the check
         logger.warning("quality recheck not queued: broker unavailable")
 
