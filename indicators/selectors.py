@@ -162,7 +162,6 @@ def county_summaries(
     year: int | None = None,
     *,
     with_achievement: bool = False,
-    with_previous_year: bool = False,
 ) -> list[dict[str, Any]]:
     """One row per county that has results, ordered by county code: verdict parts, pass flags, per stage the
     worst 2017 CV against its limit, the 2012 composite CV and the large classes, and the urban–rural ratio.
@@ -170,18 +169,14 @@ def county_summaries(
     year None = each county's latest stored year. Two queries whatever the number of counties: typed columns (the
     single values of the report it needs are generated columns of CountyResult), then the worst-CV indicator rows.
     The report itself is never read (unpacking its JSON costs more than all the rest); with_achievement also reads its `achievement` block for the worst
-    `rate_vs_urban_quality` (about a fifth of a report). with_previous_year (year None only) also returns each
-    county's result of the year before its latest, in the same two queries (a county's rows newest first).
+    `rate_vs_urban_quality` (about a fifth of a report).
     """
     qs = CountyResult.objects.filter(county_id__in=list(county_ids))
     if year is not None:
         qs = qs.filter(year=year)
     else:
         latest = CountyResult.objects.filter(county_id=OuterRef("county_id")).order_by("-year").values("year")
-        if with_previous_year:
-            qs = qs.filter(year__lte=Subquery(latest[:1]), year__gte=Subquery(latest[:1]) - 1)
-        else:
-            qs = qs.filter(year=Subquery(latest[:1]))
+        qs = qs.filter(year=Subquery(latest[:1]))
     qs = qs.annotate(
         **{f"worst_cv_{stage}": _worst_cv_pk(stage) for stage in STAGES},
         **{name: F(path) for name, path in _REPORT_SCALARS.items()},
@@ -407,15 +402,6 @@ def rollups_of(region_ids: Iterable[int], year: int) -> list[dict]:
             "counties_passing",
             "share_passing",
         )
-    )
-
-
-def latest_rollups_by_code(region_code: str, n: int = 2) -> list[dict]:
-    """The newest `n` stored roll-ups of a city or province named by its code, newest first (one query)."""
-    return list(
-        RegionRollup.objects.filter(region__code=region_code)
-        .order_by("-year")
-        .values("year", "share_passing", "counties", "counties_passing")[:n]
     )
 
 
