@@ -39,6 +39,10 @@ PASSWORD = "browser-tests-pw-123"
 SCREENSHOTS = Path(settings.VAR_DIR) / "screenshots"
 
 
+# trylast: pytest's own fixture manager reorders items by their session-scoped parameters (Playwright's
+# browser_name) after the plain hooks; moving the browser tests must come after that, or a transactional browser
+# test (its flush empties the tables the migrations seeded) can land in the middle of the run.
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
     browser = [item for item in items if item.get_closest_marker("browser")]
     if not browser:

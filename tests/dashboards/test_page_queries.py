@@ -66,20 +66,20 @@ def _count(client, user, url) -> int:
     return len(captured.captured_queries)
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_a_clerks_page_takes_the_same_few_queries_in_a_small_and_a_large_county(client, province, page):
+@pytest.mark.parametrize("path", PAGES)
+def test_a_clerks_page_takes_the_same_few_queries_in_a_small_and_a_large_county(client, province, path):
     counts = {}
     for size in ("small", "large"):
         county = province[size]
         clerk = UserFactory(username=f"clerk-{size}", role="clerk", region=county)
-        url = page.format(county=county.code, school=f"{county.code}0001")
+        url = path.format(county=county.code, school=f"{county.code}0001")
         counts[size] = _count(client, clerk, url)
     assert counts["large"] == counts["small"], counts
     assert counts["large"] <= LIMIT, counts
 
 
-@pytest.mark.parametrize("page", PAGES)
-def test_a_province_officials_page_takes_at_most_15_queries(client, province, page):
+@pytest.mark.parametrize("path", PAGES)
+def test_a_province_officials_page_takes_at_most_15_queries(client, province, path):
     official = UserFactory(username="province-official", role="official", region=province["province"])
-    url = page.format(county=province["large"].code, school=f"{province['large'].code}0001")
+    url = path.format(county=province["large"].code, school=f"{province['large'].code}0001")
     assert _count(client, official, url) <= LIMIT
