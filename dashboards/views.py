@@ -21,7 +21,7 @@ from schools import selectors as school_selectors
 from schools.forms import YearPickForm
 
 from . import charts, overview, selectors
-from .views_county import explain_base
+from .views_county import explain_base, result_key
 
 
 def _own_dashboard(user) -> str | None:
@@ -190,4 +190,6 @@ def county_report(request, code: str):
         "alerts": _alerts(request.user, county=county),
         "can_create": plan_services.can_create_project(request.user),
     }
+    # the links to draw up a project from a failing figure are the one switch of the cached parts
+    context["result_key"] = result_key(report, "create" if context["can_create"] else "read")
     return render(request, "indicators/county_report.html", context)

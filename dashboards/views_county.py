@@ -4,10 +4,14 @@
 Reads stored results only, through core.scoping (another county answers 404) and the one presenter.
 """
 
+import functools
+import hashlib
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.translation import get_language
 
 from core.scoping import can_edit_county, visible_counties
 from indicators import presenter
@@ -28,6 +32,44 @@ def explain_base(code: str) -> str:
     """The URL of a figure's "how computed" without the figure id: pages append "<id>/?year=…" (one reverse per
     page, not one per number)."""
     return reverse("dashboards:explain", args=[code, "_"])[:-2]
+
+
+def result_key(report: Report | None, *switches: object) -> str:
+    """The identity of a stored result as a page shows it, which keys the page's cached fragments
+    (templatetags/result_fragments.py): county, year, when it was computed (a recompute stores a new time), the
+    rule-set versions, the reader's language and the page's own switches. Empty when nothing is stored."""
+    if report is None or report.stamp is None:
+        return ""
+    stamp = report.stamp
+    parts = [
+        report.county.code,
+        str(report.year),
+        stamp.computed_at,
+        ",".join(f"{r.code}@{r.version}" for r in stamp.rule_sets),
+        get_language() or "",
+        *(str(s) for s in switches),
+    ]
+    return hashlib.sha1("|".join(parts).encode()).hexdigest()
+
+
+class _StageCharts:
+    """A stage's bar chart of each indicator, built when the page first asks for one: a page whose chart fragments
+    are cached never builds them."""
+
+    def __init__(self, stage, thresholds: dict):
+        self.stage = stage
+        self.thresholds = thresholds
+
+    @functools.cached_property
+    def specs(self) -> dict:
+        return charts.indicator_bars(self.stage, self.thresholds)
+
+    def of(self, code: str) -> dict | None:
+        return self.specs.get(code)
+
+
+def _histogram(view, sizes) -> dict:
+    return charts.class_histogram(view, sizes().get(view.key, []))
 
 
 def freshness(report: Report | None, county_id: int):
@@ -55,30 +97,31 @@ def county_dashboard(request, code: str):
     if report is None:
         return render(request, "dashboards/county.html", context)
     view = presenter.present(report, indicator_selectors.school_names(county.pk))
-    sizes = selectors.class_sizes(county_id=county.pk, year=report.year)
     stages = []
     for stage in view.resource:
         block = report.quality_2017.stages[stage.key]
-        thresholds = {code: f.threshold for code, f in block.indicators.items()}
-        bars = charts.indicator_bars(stage, thresholds)
+        bars = _StageCharts(stage, {code: f.threshold for code, f in block.indicators.items()})
+        # the template calls each chart (a partial) inside its cached fragment: built only on a miss
         cards = [
-            {"row": row, "chart": bars.get(row.code), "unit": words.unit_of(row.code)}
+            {"row": row, "chart": functools.partial(bars.of, row.code), "unit": words.unit_of(row.code)}
             for row in stage.indicators
         ]
         stages.append({"view": stage, "cards": cards})
+    sizes = functools.cache(lambda: selectors.class_sizes(county_id=county.pk, year=report.year))
     context.update(
         {
             "view": view,
             "stages": stages,
             "basic": {b.key: b for b in view.basic},
             "class_size": [
-                {"view": c, "chart": charts.class_histogram(c, sizes.get(c.key, []))} for c in view.class_size
+                {"view": c, "chart": functools.partial(_histogram, c, sizes)} for c in view.class_size
             ],
             "ratio_chart": charts.ratio_trend(view.ratio, selectors.ratio_history(county_id=county.pk)),
             "achievement": words.achievement_rows(report, view),
             "freshness": freshness(report, county.pk),
             "explain_base": explain_base(county.code),
             "rounded_up": words.WORDS["rounded_up"],
+            "result_key": result_key(report),
         }
     )
     return render(request, "dashboards/county.html", context)

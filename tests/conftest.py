@@ -25,18 +25,22 @@ def static_root_exists():
 @pytest.fixture(autouse=True)
 def fresh_throttles():
     """API throttles count in the default cache, keyed by user id or address; ids restart in every test database,
-    so one test's calls would count against the next. Clear the in-process cache (SQLite runs), or only the
-    throttle keys of a Redis cache (it is shared with the broker, whose keys must stay)."""
+    so one test's calls would count against the next; the county pages' fragments are keyed by a result's county,
+    year and time, which fixtures repeat. Clear the in-process cache (SQLite runs), or only the throttle and
+    fragment keys of a Redis cache (it is shared with the broker, whose keys must stay)."""
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
+
+    from dashboards.templatetags import result_fragments
 
     backend = caches["default"]
     if isinstance(backend, LocMemCache):
         backend.clear()
     elif hasattr(backend, "_cache") and hasattr(backend._cache, "get_client"):
         client = backend._cache.get_client(write=True)
-        for key in client.scan_iter(match=backend.make_key("throttle_*")):
-            client.delete(key)
+        for pattern in ("throttle_*", f"{result_fragments.PREFIX}:*"):
+            for key in client.scan_iter(match=backend.make_key(pattern)):
+                client.delete(key)
     yield
 
 
