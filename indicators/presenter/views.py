@@ -158,24 +158,38 @@ MEAN_DIGITS = 3
 CV_DIGITS = 3
 
 
-def shortfall_row(stage: str, school: UnitFigures, code: str) -> ShortfallRow | None:
+class _Labels(dict):
+    """Indicator and unit words looked up once per report: each is a gettext, and a county has hundreds of
+    shortfalls."""
+
+    def __missing__(self, key: tuple[str, str]) -> str:
+        kind, code = key
+        value = indicator_label(code) if kind == "indicator" else unit_label(code)
+        self[key] = value
+        return value
+
+
+def shortfall_row(
+    stage: str, school: UnitFigures, code: str, words: _Labels | None = None
+) -> ShortfallRow | None:
     gap = school.shortfalls.get(code)
     if gap is None:
         return None
+    words = _Labels() if words is None else words
     missing = up(gap.missing)
     return ShortfallRow(
         id=f"quality_2017.{stage}.schools.{school.code}.shortfalls.{code}",
         code=code,
-        label=indicator_label(code),
+        label=words["indicator", code],
         value=judged(gap.value, VALUE_DIGITS, gap.threshold, ">=", passed=False, grouping=True),
         threshold=plain(gap.threshold),
         missing=missing,
         missing_text=whole(missing),
-        unit=unit_label(gap.unit),
+        unit=words["unit", gap.unit],
     )
 
 
-def school_row(stage: str, block: StageBlock, school: UnitFigures) -> SchoolRow:
+def school_row(stage: str, block: StageBlock, school: UnitFigures, words: _Labels | None = None) -> SchoolRow:
     codes = list(block.indicators)
     values = []
     for code in codes:
@@ -188,7 +202,8 @@ def school_row(stage: str, block: StageBlock, school: UnitFigures) -> SchoolRow:
                 judged(value, VALUE_DIGITS, threshold, ">=", grouping=True),
             )
         )
-    gaps = [shortfall_row(stage, school, code) for code in school.shortfalls]
+    words = _Labels() if words is None else words
+    gaps = [shortfall_row(stage, school, code, words) for code in school.shortfalls]
     return SchoolRow(
         id=f"quality_2017.{stage}.schools.{school.code}",
         code=school.code,
@@ -202,6 +217,7 @@ def school_row(stage: str, block: StageBlock, school: UnitFigures) -> SchoolRow:
 
 
 def stage_view(stage: str, block: StageBlock) -> StageView:
+    words = _Labels()
     rows = []
     for code, figure in block.indicators.items():
         rows.append(
@@ -233,7 +249,7 @@ def stage_view(stage: str, block: StageBlock) -> StageView:
         composite_cv=Figure(
             f"quality_2017.{stage}.composite_cv", block.composite_cv, fixed(block.composite_cv, CV_DIGITS)
         ),
-        schools=[school_row(stage, block, s) for s in block.schools],
+        schools=[school_row(stage, block, s, words) for s in block.schools],
         schools_passing=block.schools_passing,
         mark=mark(block.passed),
     )
