@@ -180,7 +180,14 @@ def school_results(*, school: School) -> tuple[dict | None, dict]:
     every stored year (oldest first), the thresholds of each year and every unit of the latest result (for its
     rank in the county). Four queries whatever the number of years and schools."""
     empty = {"units": [], "thresholds": {}, "peers": []}
-    result = indicator_selectors.county_result(school.county_id)
+    # the latest result's year, time and rule set: its stored report (a county's whole document) is not read here
+    result = (
+        CountyResult.objects.select_related("rule_set")
+        .defer("report")
+        .filter(county_id=school.county_id)
+        .order_by("-year")
+        .first()
+    )
     if result is None:
         return None, empty
     units = list(
