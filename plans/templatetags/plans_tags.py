@@ -8,6 +8,8 @@
 
 from django import template
 
+from core.reversing import SLOT, reverser
+
 from .. import selectors
 
 register = template.Library()
@@ -19,7 +21,14 @@ def plan_alerts(context, county=None, alerts=None):
     user = getattr(request, "user", None)
     if alerts is None and user is not None and user.is_authenticated:
         alerts = selectors.alerts(user=user, county=county)
-    return {"alerts": alerts or {}, "county": county}
+    alerts = alerts or {}
+    if alerts.get("failing_counties"):  # a province official's page may list a hundred: reverse once
+        url = reverser("dashboards:county_report", SLOT)
+        alerts = {
+            **alerts,
+            "failing_counties": [{**c, "url": url(c["code"])} for c in alerts["failing_counties"]],
+        }
+    return {"alerts": alerts, "county": county}
 
 
 @register.inclusion_tag("plans/includes/indicator_projects.html", takes_context=True)
