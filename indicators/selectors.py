@@ -369,6 +369,16 @@ def result_years_of(county_ids: Iterable[int]) -> list[int]:
     )
 
 
+def results_stamp(county_ids: Iterable[int], year: int) -> tuple[str | None, int]:
+    """What changes whenever a stored result of these counties in this year is written or deleted: the latest
+    computed_at (every store sets it) and how many there are. One aggregate query; the key of figures that are
+    built from these results and kept in a cache."""
+    row = CountyResult.objects.filter(county_id__in=list(county_ids), year=year).aggregate(
+        at=Max("computed_at"), n=Count("pk")
+    )
+    return (row["at"].isoformat() if row["at"] else None, row["n"])
+
+
 def indicator_rows(county_ids: Iterable[int], year: int, standard: str = rules.QUALITY_2017) -> list[dict]:
     """Every stored indicator row (mean, CV against its limit) of these counties in one year, in one query."""
     return list(
@@ -386,22 +396,6 @@ def rollup_history(region_id: int) -> list[dict]:
         RegionRollup.objects.filter(region_id=region_id)
         .order_by("year")
         .values("year", "counties", "counties_with_results", "counties_passing", "share_passing")
-    )
-
-
-def rollups_of(region_ids: Iterable[int], year: int) -> list[dict]:
-    """The stored roll-ups of these regions in one year, in one query (a province's cities)."""
-    return list(
-        RegionRollup.objects.filter(region_id__in=list(region_ids), year=year)
-        .order_by("region__code")
-        .values(
-            "region__code",
-            "region__name",
-            "counties",
-            "counties_with_results",
-            "counties_passing",
-            "share_passing",
-        )
     )
 
 

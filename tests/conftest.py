@@ -26,7 +26,8 @@ def static_root_exists():
 def fresh_throttles():
     """API throttles count in the default cache, keyed by user id or address; ids restart in every test database,
     so one test's calls would count against the next. Clear the in-process cache (SQLite runs), or only the
-    throttle keys of a Redis cache (it is shared with the broker, whose keys must stay)."""
+    throttle keys and the overviews' figures (dashboards.figures) of a Redis cache (it is shared with the broker,
+    whose keys must stay)."""
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 
@@ -35,8 +36,9 @@ def fresh_throttles():
         backend.clear()
     elif hasattr(backend, "_cache") and hasattr(backend._cache, "get_client"):
         client = backend._cache.get_client(write=True)
-        for key in client.scan_iter(match=backend.make_key("throttle_*")):
-            client.delete(key)
+        for pattern in ("throttle_*", "overview-figures*"):
+            for key in client.scan_iter(match=backend.make_key(pattern)):
+                client.delete(key)
     yield
 
 

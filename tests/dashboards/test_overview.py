@@ -84,6 +84,24 @@ def test_indicator_chart_defaults_to_the_indicator_failing_most_and_others_can_b
     assert [r["display"] for r in q1["rows"]] == ["0.310", "0.310"]
 
 
+def test_a_recompute_changes_what_the_overview_shows_and_each_language_reads_its_own_words(
+    client, official, two_counties, stored_results
+):
+    county, _other = two_counties
+    _page(client, official)  # the figures are built and kept in the cache
+    recomputed = make_report(quality_2017__verdict=PASSING)
+    recomputed["quality_2017"]["primary"]["indicators"]["Q4"].update(cv=0.38, cv_pass=True)
+    stored_results[(county.pk, 2024)] = recomputed  # what a recompute stores: a new computed_at
+    data = _chart(_page(client, official), "chart-worst-cv-primary")
+    assert [(r["label"], r["display"], r["pass"]) for r in data["rows"]] == [
+        ("兰山区", "0.380", True),
+        ("罗庄区", "0.410", True),
+    ]
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get(reverse("dashboards:dashboard")).content.decode()
+    assert _chart(english, "chart-most-failing")["title"] == "What fails most often"
+
+
 def test_most_failing_counts_the_counties_failing_each_item(client, official, two_counties):
     data = _chart(_page(client, official), "chart-most-failing")
     counts = {r["label"]: r["value"] for r in data["rows"]}
