@@ -1,11 +1,11 @@
 """The figures an overview shows of its counties in one year: the ranked rows, the roll-up, the worst-CV charts,
 the indicator picker and chart, the most failing items. They change only when a stored result of those counties
 changes (a recompute), so they are built once and kept in the cache, keyed on the results' stamp
-(indicators.selectors.results_stamp: the latest computed_at and the count), the counties (code and name) and the
-reader's language.
+(indicators.selectors.results_stamp: the latest computed_at and the count, read with the counties), the counties
+(code and name) and the reader's language.
 
 Building them reads 120 counties' summaries and 1 680 indicator rows and ranks them (about half of a province
-overview's time); a page read from the cache costs one aggregate query instead.
+overview's time); a page read from the cache reads none of them.
 """
 
 from __future__ import annotations
@@ -51,12 +51,13 @@ def _build(counties: list, year: int | None, wanted: str | None) -> dict:
 
 
 def overview_figures(counties: list, year: int | None, wanted: str | None) -> dict:
-    """The figures of these counties (Region rows, as the view read them) in `year` (None: no results yet), with
-    the indicator `wanted` (a ?indicator= value) charted, from the cache when the results have not changed."""
+    """The figures of these counties (as dashboards.selectors.overview_counties read them, with their results'
+    stamp) in `year` (None: no results yet), with the indicator `wanted` (a ?indicator= value) charted, from the
+    cache when the results have not changed."""
     if year is None:
         return _build(counties, None, None)
     wanted = wanted if wanted in INDICATOR_KEYS else None
-    stamp = indicator_selectors.results_stamp([c.pk for c in counties], year)
+    stamp = indicator_selectors.results_stamp(counties)
     who = "\n".join(f"{c.pk}:{c.code}:{c.name}" for c in counties)
     digest = hashlib.sha1(f"{who}\n{year}\n{wanted}\n{stamp}".encode()).hexdigest()
     key = f"{KEY_PREFIX}:{translation.get_language()}:{digest}"

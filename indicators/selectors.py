@@ -369,14 +369,23 @@ def result_years_of(county_ids: Iterable[int]) -> list[int]:
     )
 
 
-def results_stamp(county_ids: Iterable[int], year: int) -> tuple[str | None, int]:
-    """What changes whenever a stored result of these counties in this year is written or deleted: the latest
-    computed_at (every store sets it) and how many there are. One aggregate query; the key of figures that are
-    built from these results and kept in a cache."""
-    row = CountyResult.objects.filter(county_id__in=list(county_ids), year=year).aggregate(
-        at=Max("computed_at"), n=Count("pk")
+def with_results_stamp(counties):
+    """These counties (a Region queryset) with `results_at`, the latest computed_at of their stored results (every
+    store sets it), and `results_n`, how many there are, in any year: read with the counties themselves (two
+    correlated subqueries), together what changes whenever a result of theirs is written or deleted."""
+    mine = CountyResult.objects.filter(county_id=OuterRef("pk")).order_by().values("county_id")
+    return counties.annotate(
+        results_at=Subquery(mine.annotate(at=Max("computed_at")).values("at")),
+        results_n=Subquery(mine.annotate(n=Count("pk")).values("n")),
     )
-    return (row["at"].isoformat() if row["at"] else None, row["n"])
+
+
+def results_stamp(counties: Iterable[Region]) -> tuple[str | None, int]:
+    """The stamp of the results of counties read through with_results_stamp: the key of figures built from them
+    and kept in a cache."""
+    counties = list(counties)
+    latest = max((c.results_at for c in counties if c.results_at is not None), default=None)
+    return (latest.isoformat() if latest else None, sum(c.results_n or 0 for c in counties))
 
 
 def indicator_rows(county_ids: Iterable[int], year: int, standard: str = rules.QUALITY_2017) -> list[dict]:
