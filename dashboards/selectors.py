@@ -107,11 +107,13 @@ def overview_region(*, user, code: str | None) -> Region | None:
 
 def overview_counties(*, user, region: Region | None) -> list[Region]:
     """The counties of the region the user sees, by code, with the stamp of their stored results
-    (indicators.selectors.with_results_stamp: what the overview's cached figures are keyed on)."""
+    (indicators.selectors.with_results_stamp: what the overview's cached figures are keyed on) and their latest
+    verdict (with_latest_verdict: the failing counties of the plans' alerts)."""
     counties = visible_counties(user)
     if region is not None:
         counties = counties.filter(Q(pk=region.pk) | Q(parent_id=region.pk) | Q(parent__parent_id=region.pk))
-    return list(indicator_selectors.with_results_stamp(counties).order_by("code"))
+    counties = indicator_selectors.with_latest_verdict(indicator_selectors.with_results_stamp(counties))
+    return list(counties.order_by("code"))
 
 
 _ROLLUP_FIGURES = ("counties", "counties_with_results", "counties_passing", "share_passing")

@@ -85,8 +85,8 @@ def school_detail(request, code):
     )
 
 
-def _alerts(user, county=None, targets=None) -> dict:
-    alerts = plan_selectors.alerts(user=user, county=county, targets=targets)
+def _alerts(user, county=None, targets=None, counties=None) -> dict:
+    alerts = plan_selectors.alerts(user=user, county=county, targets=targets, counties=counties)
     for evaluation in alerts["off_track_targets"]:
         evaluation.indicator_label = results.indicator_label(evaluation.target.indicator_code)
     return alerts
@@ -118,6 +118,7 @@ def _overview(request, region) -> dict:
     )  # read once: the progress chart and alerts
     targets = plan_selectors.share_targets(region, concerning) if regional else []
     parent = region.parent if region is not None else None
+    own = region is None or (region.pk == user.region_id and not user.is_admin)
     return {
         "region": region,
         # the region above, linked only when the user sees it (a city official's province is not theirs)
@@ -138,7 +139,9 @@ def _overview(request, region) -> dict:
         ),
         "targets": targets,
         "sub_regions": selectors.sub_regions(user=user, region=region, year=year),
-        "alerts": _alerts(user, targets=concerning),
+        # on the overview of its own region (or of everything) the counties read are all the user sees: its
+        # alerts take the failing ones from them
+        "alerts": _alerts(user, targets=concerning, counties=counties if own else None),
         "labels": presenter.labels.PARTS,
     }
 

@@ -380,6 +380,15 @@ def with_results_stamp(counties):
     )
 
 
+def with_latest_verdict(counties):
+    """These counties (a Region queryset) with `latest_year` and `latest_pass` (pass_2017) of their latest stored
+    result, None without one: latest_verdicts read with the counties themselves."""
+    latest = CountyResult.objects.filter(county_id=OuterRef("pk")).order_by("-year")
+    return counties.annotate(
+        latest_year=Subquery(latest.values("year")[:1]), latest_pass=Subquery(latest.values("pass_2017")[:1])
+    )
+
+
 def results_stamp(counties: Iterable[Region]) -> tuple[str | None, int]:
     """The stamp of the results of counties read through with_results_stamp: the key of figures built from them
     and kept in a cache."""

@@ -240,3 +240,26 @@ def test_a_province_official_on_a_city_overview_is_linked_back_to_the_province(c
 def test_a_clerks_page_has_no_share_of_counties_against_the_citys_target(client, clerk, two_counties):
     page = _page(client, clerk)
     assert 'id="chart-progress"' not in page
+
+
+def _alerts_section(page: str) -> str:
+    return page[page.index('id="plan-alerts-title"') :]
+
+
+def test_the_alerts_list_the_failing_counties_of_the_officials_scope_with_links_to_their_reports(
+    client, city, two_counties, stored_results
+):
+    county, passing = two_counties
+    city_official = UserFactory(username="linyi", role="official", region=city)
+    alerts = _alerts_section(_page(client, city_official))
+    assert f'href="/indicators/counties/{county.code}/?year=2024">{county.name}</a>' in alerts
+    assert passing.name not in alerts
+    # a province official on one city's overview: its alerts cover its whole province, read apart
+    province_official = UserFactory(username="shandong", role="official", region=city.parent)
+    other_city = RegionFactory(code="371400", name="德州市", level="city", parent=city.parent)
+    elsewhere = CountyFactory(code="371402", name="德城区", parent=other_city)
+    stored_results[(elsewhere.pk, 2024)] = make_report()
+    alerts = _alerts_section(
+        _page(client, province_official, reverse("dashboards:region_overview", args=[city.code]))
+    )
+    assert county.name in alerts and elsewhere.name in alerts and passing.name not in alerts
