@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from dashboards import figures
 from indicators.rollups import rollups_refresh
 from tests.factories import CountyFactory, RegionFactory, UserFactory
 from tests.plans.conftest import make_report
@@ -100,6 +101,16 @@ def test_a_recompute_changes_what_the_overview_shows_and_each_language_reads_its
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     english = client.get(reverse("dashboards:dashboard")).content.decode()
     assert _chart(english, "chart-most-failing")["title"] == "What fails most often"
+
+
+def test_the_overview_answers_when_the_cache_cannot_be_reached(client, official, two_counties, monkeypatch):
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("Redis down")
+
+    monkeypatch.setattr(figures.cache, "get", unreachable)
+    monkeypatch.setattr(figures.cache, "set", unreachable)
+    data = _chart(_page(client, official), "chart-worst-cv-primary")
+    assert [r["label"] for r in data["rows"]] == ["罗庄区", "兰山区"]
 
 
 def test_most_failing_counts_the_counties_failing_each_item(client, official, two_counties):
