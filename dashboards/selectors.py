@@ -1,6 +1,6 @@
 """Reads that span the registry for the dashboards' pages."""
 
-from django.db.models import Count, Max, Q, Sum
+from django.db.models import Count, F, FilteredRelation, Max, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -106,15 +106,23 @@ def overview_region(*, user, code: str | None) -> Region | None:
 
 
 def overview_counties(*, user, region: Region | None) -> list[Region]:
-    """The counties of the region the user sees, by code."""
+    """The counties of the region the user sees, by code, with the stamp of their stored results
+    (indicators.selectors.with_results_stamp: what the overview's cached figures are keyed on) and their latest
+    verdict (with_latest_verdict: the failing counties of the plans' alerts)."""
     counties = visible_counties(user)
     if region is not None:
         counties = counties.filter(Q(pk=region.pk) | Q(parent_id=region.pk) | Q(parent__parent_id=region.pk))
+    counties = indicator_selectors.with_latest_verdict(indicator_selectors.with_results_stamp(counties))
     return list(counties.order_by("code"))
 
 
-def sub_regions(*, user, region: Region | None) -> list[Region]:
-    """The cities of a province (the provinces for an administrator without a region) the user sees."""
+_ROLLUP_FIGURES = ("counties", "counties_with_results", "counties_passing", "share_passing")
+
+
+def sub_regions(*, user, region: Region | None, year: int | None) -> list[tuple[Region, dict | None]]:
+    """The cities of a province (the provinces for an administrator without a region) the user sees, each with its
+    stored roll-up of `year` ({counties, counties_with_results, counties_passing, share_passing}; None without
+    one): one query, the roll-ups joined."""
     regions = visible_regions(user).exclude(level=RegionLevel.COUNTY)
     if region is None:
         regions = regions.filter(parent__isnull=True)
@@ -122,7 +130,17 @@ def sub_regions(*, user, region: Region | None) -> list[Region]:
         regions = regions.filter(parent_id=region.pk)
     else:
         return []
-    return list(regions.order_by("code"))
+    if year is None:
+        return [(sub, None) for sub in regions.order_by("code")]
+    regions = regions.annotate(
+        rollup=FilteredRelation("indicator_rollups", condition=Q(indicator_rollups__year=year)),
+        rollup_id=F("rollup__pk"),
+        **{f"rollup_{name}": F(f"rollup__{name}") for name in _ROLLUP_FIGURES},
+    )
+    return [
+        (sub, {name: getattr(sub, f"rollup_{name}") for name in _ROLLUP_FIGURES} if sub.rollup_id else None)
+        for sub in regions.order_by("code")
+    ]
 
 
 # ---------------------------------------------------------------- the county dashboard

@@ -20,7 +20,7 @@ from plans import services as plan_services
 from schools import selectors as school_selectors
 from schools.forms import YearPickForm
 
-from . import charts, overview, selectors
+from . import charts, figures, overview, selectors
 from .views_county import explain_base, result_key
 
 
@@ -85,8 +85,8 @@ def school_detail(request, code):
     )
 
 
-def _alerts(user, county=None, targets=None) -> dict:
-    alerts = plan_selectors.alerts(user=user, county=county, targets=targets)
+def _alerts(user, county=None, targets=None, counties=None) -> dict:
+    alerts = plan_selectors.alerts(user=user, county=county, targets=targets, counties=counties)
     for evaluation in alerts["off_track_targets"]:
         evaluation.indicator_label = results.indicator_label(evaluation.target.indicator_code)
     return alerts
@@ -111,30 +111,19 @@ def _overview(request, region) -> dict:
         years = indicator_selectors.result_years_of(ids) if ids else []
     asked = _year(request)
     year = asked if asked in years else (years[0] if years else None)
-    summaries = {s["county_id"]: s for s in results.county_summaries(ids, year=year)} if year else {}
-    rows = [overview.summary_row(county, summaries.get(county.pk)) for county in counties]
-    counted = overview.rollup(rows)
-    rows.sort(key=lambda r: (r.get("rank") is None, r.get("rank") or 0, r["county"].code))
-    indicator_rows = indicator_selectors.indicator_rows(ids, year) if year else []
-    choices = overview.indicator_choices(indicator_rows)
-    chosen = overview.pick_indicator(choices, request.GET.get("indicator"))
-    names = {c.pk: c.name for c in counties}
+    shown = figures.overview_figures(counties, year, request.GET.get("indicator"))
     # a share of counties is a city's or a province's figure: a county's page has no progress chart
     concerning = list(
         plan_selectors.targets_concerning(user=user)
     )  # read once: the progress chart and alerts
     targets = plan_selectors.share_targets(region, concerning) if regional else []
-    subs = selectors.sub_regions(user=user, region=region)
-    sub_rollups = indicator_selectors.rollups_of([r.pk for r in subs], year) if subs and year else []
-    by_code = {r["region__code"]: r for r in sub_rollups}
-    most_failing_chart, most_failing_rows = overview.most_failing(rows, indicator_rows)
     parent = region.parent if region is not None else None
+    own = region is None or (region.pk == user.region_id and not user.is_admin)
     return {
         "region": region,
         # the region above, linked only when the user sees it (a city official's province is not theirs)
         "parent_link": parent if parent and (user.is_admin or region.pk != user.region_id) else None,
-        "rows": rows,
-        "rollup": counted,
+        **shown,
         "year": year,
         # the year whose sign-off state the county rows show: the one asked for even before any result exists
         "badge_year": year or asked,
@@ -145,18 +134,14 @@ def _overview(request, region) -> dict:
             history,
             targets,
             current_year=year,
-            current_share=counted["share"],
+            current_share=shown["rollup"]["share"],
             region_code=region.code if region else "",
         ),
         "targets": targets,
-        "worst_cv_charts": overview.worst_cv_charts(rows),
-        "indicator_choices": choices,
-        "indicator": chosen,
-        "indicator_chart": overview.indicator_chart(chosen, indicator_rows, names) if chosen else None,
-        "most_failing_chart": most_failing_chart,
-        "most_failing": most_failing_rows,
-        "sub_regions": [(sub, by_code.get(sub.code)) for sub in subs],
-        "alerts": _alerts(user, targets=concerning),
+        "sub_regions": selectors.sub_regions(user=user, region=region, year=year),
+        # on the overview of its own region (or of everything) the counties read are all the user sees: its
+        # alerts take the failing ones from them
+        "alerts": _alerts(user, targets=concerning, counties=counties if own else None),
         "labels": presenter.labels.PARTS,
     }
 

@@ -369,6 +369,34 @@ def result_years_of(county_ids: Iterable[int]) -> list[int]:
     )
 
 
+def with_results_stamp(counties):
+    """These counties (a Region queryset) with `results_at`, the latest computed_at of their stored results (every
+    store sets it), and `results_n`, how many there are, in any year: read with the counties themselves (two
+    correlated subqueries), together what changes whenever a result of theirs is written or deleted."""
+    mine = CountyResult.objects.filter(county_id=OuterRef("pk")).order_by().values("county_id")
+    return counties.annotate(
+        results_at=Subquery(mine.annotate(at=Max("computed_at")).values("at")),
+        results_n=Subquery(mine.annotate(n=Count("pk")).values("n")),
+    )
+
+
+def with_latest_verdict(counties):
+    """These counties (a Region queryset) with `latest_year` and `latest_pass` (pass_2017) of their latest stored
+    result, None without one: latest_verdicts read with the counties themselves."""
+    latest = CountyResult.objects.filter(county_id=OuterRef("pk")).order_by("-year")
+    return counties.annotate(
+        latest_year=Subquery(latest.values("year")[:1]), latest_pass=Subquery(latest.values("pass_2017")[:1])
+    )
+
+
+def results_stamp(counties: Iterable[Region]) -> tuple[str | None, int]:
+    """The stamp of the results of counties read through with_results_stamp: the key of figures built from them
+    and kept in a cache."""
+    counties = list(counties)
+    latest = max((c.results_at for c in counties if c.results_at is not None), default=None)
+    return (latest.isoformat() if latest else None, sum(c.results_n or 0 for c in counties))
+
+
 def indicator_rows(county_ids: Iterable[int], year: int, standard: str = rules.QUALITY_2017) -> list[dict]:
     """Every stored indicator row (mean, CV against its limit) of these counties in one year, in one query."""
     return list(
@@ -386,22 +414,6 @@ def rollup_history(region_id: int) -> list[dict]:
         RegionRollup.objects.filter(region_id=region_id)
         .order_by("year")
         .values("year", "counties", "counties_with_results", "counties_passing", "share_passing")
-    )
-
-
-def rollups_of(region_ids: Iterable[int], year: int) -> list[dict]:
-    """The stored roll-ups of these regions in one year, in one query (a province's cities)."""
-    return list(
-        RegionRollup.objects.filter(region_id__in=list(region_ids), year=year)
-        .order_by("region__code")
-        .values(
-            "region__code",
-            "region__name",
-            "counties",
-            "counties_with_results",
-            "counties_passing",
-            "share_passing",
-        )
     )
 
 

@@ -285,8 +285,18 @@ def due_soon_projects(projects: QuerySet[Project], today: datetime.date | None =
     )
 
 
-def failing_counties(*, user, county: Region | None = None) -> list[dict]:
-    """Counties in scope whose latest stored 2017 verdict fails: {"name", "code", "year"}. One query."""
+def failing_counties(
+    *, user, county: Region | None = None, counties: list[Region] | None = None
+) -> list[dict]:
+    """Counties in scope whose latest stored 2017 verdict fails: {"name", "code", "year"}. One query, none when
+    the page has read the user's counties with their latest verdict (`counties`: every county the user sees, by
+    code, read with indicators.selectors.with_latest_verdict)."""
+    if counties is not None:
+        return [
+            {"name": c.name, "code": c.code, "year": c.latest_year}
+            for c in counties
+            if c.latest_pass is False
+        ]
     ids = [county.pk] if county is not None else visible_counties(user).values("pk")
     summaries = results.latest_verdicts(ids)
     return [
@@ -302,10 +312,11 @@ def alerts(
     county: Region | None = None,
     today: datetime.date | None = None,
     targets: Iterable[Target] | None = None,
+    counties: list[Region] | None = None,
 ) -> dict:
     """What needs attention in the user's regions (or one county): off-track targets (stored status, the same for
     everyone), overdue projects, projects due within 30 days, counties whose latest verdict fails. `targets`: what
-    targets_concerning(user, county) gave, when the page has read it already."""
+    targets_concerning(user, county) gave, when the page has read it already; `counties`: see failing_counties."""
     today = today or timezone.localdate()
     if targets is None:
         targets = targets_concerning(user=user, county=county).filter(status=TargetStatus.OFF_TRACK)
@@ -320,7 +331,7 @@ def alerts(
         "off_track_targets": target_views(targets, user=user),
         "overdue_projects": [p for p in pending if p.deadline < today],
         "due_soon_projects": [p for p in pending if p.deadline >= today],
-        "failing_counties": failing_counties(user=user, county=county),
+        "failing_counties": failing_counties(user=user, county=county, counties=counties),
     }
 
 

@@ -26,8 +26,9 @@ def static_root_exists():
 def fresh_throttles():
     """API throttles count in the default cache, keyed by user id or address; ids restart in every test database,
     so one test's calls would count against the next; the county pages' fragments are keyed by a result's county,
-    year and time, which fixtures repeat. Clear the in-process cache (SQLite runs), or only the throttle and
-    fragment keys of a Redis cache (it is shared with the broker, whose keys must stay)."""
+    year and time, which fixtures repeat. Clear the in-process cache (SQLite runs), or only the throttle keys, the
+    county pages' fragments and the overviews' figures of a Redis cache (it is shared with the broker, whose keys
+    must stay)."""
     from django.core.cache import caches
     from django.core.cache.backends.locmem import LocMemCache
 
@@ -38,7 +39,7 @@ def fresh_throttles():
         backend.clear()
     elif hasattr(backend, "_cache") and hasattr(backend._cache, "get_client"):
         client = backend._cache.get_client(write=True)
-        for pattern in ("throttle_*", f"{result_fragments.PREFIX}:*"):
+        for pattern in ("throttle_*", f"{result_fragments.PREFIX}:*", "overview-figures*"):
             for key in client.scan_iter(match=backend.make_key(pattern)):
                 client.delete(key)
     yield

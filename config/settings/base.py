@@ -265,7 +265,8 @@ CELERY_BEAT_SCHEDULE = {
 AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", "400"))
 # The API throttles count in the cache, so web processes must share it: Redis whenever one is configured
 # (REDIS_URL, else a redis:// broker), process-local memory otherwise. An unreachable cache lets requests through
-# (core.throttling); nothing else depends on it.
+# (core.throttling). The overviews keep their figures there until the results change (dashboards.figures); an
+# unreachable cache only makes them build the figures on each view.
 _CACHE_REDIS_URL = os.environ.get("REDIS_URL") or (
     CELERY_BROKER_URL if CELERY_BROKER_URL.startswith(("redis://", "rediss://")) else ""
 )

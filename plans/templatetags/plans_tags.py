@@ -6,7 +6,13 @@
   links; one query per page whatever the number of indicators.
 """
 
+from html import escape
+
 from django import template
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+
+from core.reversing import SLOT, reverser
 
 from .. import selectors
 
@@ -19,7 +25,28 @@ def plan_alerts(context, county=None, alerts=None):
     user = getattr(request, "user", None)
     if alerts is None and user is not None and user.is_authenticated:
         alerts = selectors.alerts(user=user, county=county)
-    return {"alerts": alerts or {}, "county": county}
+    alerts = alerts or {}
+    return {
+        "alerts": alerts,
+        "county": county,
+        "failing_items": _failing_items(alerts.get("failing_counties")),
+    }
+
+
+def _failing_items(counties: list[dict] | None) -> SafeString:
+    """The failing counties' list items, written here: a province official's pages list up to its 120 counties,
+    about 9 ms in the template language (and a reverse() each), under one here."""
+    if not counties:
+        return SafeString("")
+    url = reverser("dashboards:county_report", SLOT)
+    school_year = escape(_("学年"))
+    return mark_safe(  # every value is escaped
+        "".join(
+            f'<li><a href="{escape(url(c["code"]))}?year={escape(str(c["year"]))}">{escape(str(c["name"]))}</a>'
+            f' <span class="muted">（{escape(str(c["year"]))}{school_year}）</span></li>'
+            for c in counties
+        )
+    )
 
 
 @register.inclusion_tag("plans/includes/indicator_projects.html", takes_context=True)

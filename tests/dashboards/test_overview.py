@@ -10,6 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from dashboards import figures
 from indicators.rollups import rollups_refresh
 from tests.factories import CountyFactory, RegionFactory, UserFactory
 from tests.plans.conftest import make_report
@@ -82,6 +83,34 @@ def test_indicator_chart_defaults_to_the_indicator_failing_most_and_others_can_b
         "chart-indicator-primary-Q1",
     )
     assert [r["display"] for r in q1["rows"]] == ["0.310", "0.310"]
+
+
+def test_a_recompute_changes_what_the_overview_shows_and_each_language_reads_its_own_words(
+    client, official, two_counties, stored_results
+):
+    county, _other = two_counties
+    _page(client, official)  # the figures are built and kept in the cache
+    recomputed = make_report(quality_2017__verdict=PASSING)
+    recomputed["quality_2017"]["primary"]["indicators"]["Q4"].update(cv=0.38, cv_pass=True)
+    stored_results[(county.pk, 2024)] = recomputed  # what a recompute stores: a new computed_at
+    data = _chart(_page(client, official), "chart-worst-cv-primary")
+    assert [(r["label"], r["display"], r["pass"]) for r in data["rows"]] == [
+        ("兰山区", "0.380", True),
+        ("罗庄区", "0.410", True),
+    ]
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get(reverse("dashboards:dashboard")).content.decode()
+    assert _chart(english, "chart-most-failing")["title"] == "What fails most often"
+
+
+def test_the_overview_answers_when_the_cache_cannot_be_reached(client, official, two_counties, monkeypatch):
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("Redis down")
+
+    monkeypatch.setattr(figures.cache, "get", unreachable)
+    monkeypatch.setattr(figures.cache, "set", unreachable)
+    data = _chart(_page(client, official), "chart-worst-cv-primary")
+    assert [r["label"] for r in data["rows"]] == ["罗庄区", "兰山区"]
 
 
 def test_most_failing_counts_the_counties_failing_each_item(client, official, two_counties):
@@ -222,3 +251,26 @@ def test_a_province_official_on_a_city_overview_is_linked_back_to_the_province(c
 def test_a_clerks_page_has_no_share_of_counties_against_the_citys_target(client, clerk, two_counties):
     page = _page(client, clerk)
     assert 'id="chart-progress"' not in page
+
+
+def _alerts_section(page: str) -> str:
+    return page[page.index('id="plan-alerts-title"') :]
+
+
+def test_the_alerts_list_the_failing_counties_of_the_officials_scope_with_links_to_their_reports(
+    client, city, two_counties, stored_results
+):
+    county, passing = two_counties
+    city_official = UserFactory(username="linyi", role="official", region=city)
+    alerts = _alerts_section(_page(client, city_official))
+    assert f'href="/indicators/counties/{county.code}/?year=2024">{county.name}</a>' in alerts
+    assert passing.name not in alerts
+    # a province official on one city's overview: its alerts cover its whole province, read apart
+    province_official = UserFactory(username="shandong", role="official", region=city.parent)
+    other_city = RegionFactory(code="371400", name="德州市", level="city", parent=city.parent)
+    elsewhere = CountyFactory(code="371402", name="德城区", parent=other_city)
+    stored_results[(elsewhere.pk, 2024)] = make_report()
+    alerts = _alerts_section(
+        _page(client, province_official, reverse("dashboards:region_overview", args=[city.code]))
+    )
+    assert county.name in alerts and elsewhere.name in alerts and passing.name not in alerts
