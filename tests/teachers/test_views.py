@@ -144,6 +144,16 @@ def test_roster_is_paginated(client, clerk, school):
     assert [t.teacher_id for t in second] == ["P050", "P051"]
 
 
+def test_roster_rows_name_stage_degree_and_post_in_the_readers_language(client, clerk, teacher):
+    login(client, clerk)
+    row = page(client.get("/teachers/")).split("T0000001", 1)[1].split("</tr>", 1)[0]
+    assert "<td>小学</td>" in row and "<td>本科</td>" in row and "<td>是</td>" in row
+    assert f'href="/teachers/{teacher.pk}/edit/"' in page(client.get("/teachers/"))
+    client.cookies["django_language"] = "en"
+    row = page(client.get("/teachers/")).split("T0000001", 1)[1].split("</tr>", 1)[0]
+    assert "<td>Primary</td>" in row and "<td>Bachelor</td>" in row and "<td>yes</td>" in row
+
+
 def test_roster_lists_the_newest_year_first_and_pages_run_on_into_older_years(client, official, county):
     first, second = (
         SchoolFactory(code="3713020001", county=county),
