@@ -3,7 +3,7 @@ item 9: ≤ 150 ms median per page for a 120-school county and a province offici
 
     createdb -h 127.0.0.1 -U postgres junheng_bench_pages      # once
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/junheng_bench_pages \
-        .venv/bin/python bench/bench_pages.py [--repeat 15] [--counties 120] [--only "teacher list" ...]
+        .venv/bin/python bench/bench_pages.py [--repeat 15] [--counties 120]
 
 The first run migrates the database, generates the scale province (`manage.py generate_scale`, 980000: 120
 counties of 125 schools, ~590 000 teachers, ~300 000 classes), computes every county (`manage.py recompute`) and
@@ -107,9 +107,6 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--counties", type=int, default=120)
-    parser.add_argument(
-        "--only", action="append", metavar="PAGE", help="measure only this page (a name of PAGES; repeatable)"
-    )
     args = parser.parse_args()
     prepare(args.counties)
     county = Region.objects.filter(parent__parent__code=PROVINCE, level="county").order_by("code").first()
@@ -128,8 +125,6 @@ def main() -> None:
     }
     rows = []
     for name, pattern, who in PAGES:
-        if args.only and name not in args.only:
-            continue
         url = pattern.format(**values)
         personas = ["anonymous"] if who is None else (["clerk", "official"] if who == "both" else [who])
         for persona in personas:

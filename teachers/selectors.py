@@ -1,6 +1,6 @@
 """Reads of the teacher roster, always scoped to the user's region (a teacher outside it is not found)."""
 
-from django.db.models import Max, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -49,7 +49,7 @@ class NewestYearFirst:
 def _year_before(year: int | None) -> int | None:
     """The newest roster year (before `year`), in any county: one step down an index, never a scan."""
     teachers = Teacher.objects.all() if year is None else Teacher.objects.filter(year__lt=year)
-    return teachers.aggregate(year=Max("year"))["year"]
+    return teachers.order_by("-year").values_list("year", flat=True).first()
 
 
 def teacher_rows(teachers: QuerySet[Teacher], *, year: int | None) -> QuerySet[Teacher] | NewestYearFirst:
