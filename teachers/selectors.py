@@ -1,6 +1,7 @@
 """Reads of the teacher roster, always scoped to the user's region (a teacher outside it is not found)."""
 
 from django.db.models import QuerySet
+from django.db.models.expressions import Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -32,24 +33,28 @@ class NewestYearFirst:
         start, stop = window.start or 0, window.stop
         rows: list[Teacher] = []
         passed = 0  # the rows of the newer years walked already
-        year = _year_before(None)
-        while year is not None:
-            in_year = self.teachers.filter(year=year)
+        year = None  # the year walked last
+        while True:
+            # The page's query finds its year itself (one step down an index, in any county): the first page of a
+            # province official is one query.
+            older = Teacher.objects.all() if year is None else Teacher.objects.filter(year__lt=year)
+            older = older.order_by("-year").values("year")
+            in_year = self.teachers.filter(year=Subquery(older[:1]))
             low, high = max(start - passed, 0), stop - passed
             found = list(in_year[low:high])
             rows += found
             if len(found) == high - low:
-                break
+                return rows
             # The year ends before `high`: where exactly is known from the rows found, unless it ended before `low`.
-            passed += (low + len(found)) if found or low == 0 else in_year.count()
-            year = _year_before(year)
-        return rows
-
-
-def _year_before(year: int | None) -> int | None:
-    """The newest roster year (before `year`), in any county: one step down an index, never a scan."""
-    teachers = Teacher.objects.all() if year is None else Teacher.objects.filter(year__lt=year)
-    return teachers.order_by("-year").values_list("year", flat=True).first()
+            if found:
+                year = found[0].year
+                passed += low + len(found)
+                continue
+            year = older.values_list("year", flat=True).first()
+            if year is None:
+                return rows
+            if low:
+                passed += self.teachers.filter(year=year).count()
 
 
 def teacher_rows(teachers: QuerySet[Teacher], *, year: int | None) -> QuerySet[Teacher] | NewestYearFirst:
