@@ -5,8 +5,8 @@ exists: counting a province official's roster (590 000 teachers) took longer tha
 would any list that grows with the province. The pager shows the page number and the previous and next links,
 with no total and no last page.
 
-The API keeps numbered pages with a `count` (DRF's PageNumberPagination): its clients page through a whole
-export by it and tests pin it, and no page of the portal waits for it.
+The API keeps DRF's numbered pages with a `count`: the count is part of the API's answer (its tests pin it) and no
+page of the portal waits for it.
 """
 
 from collections.abc import Sequence
