@@ -1,6 +1,10 @@
-"""Helpers every app's forms use: a service's ValidationError onto the form, read-only forms, "any" choices."""
+"""Helpers every app's forms use: a service's ValidationError onto the form, read-only forms, "any" choices, a
+select that renders fast."""
 
+from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
 ANY = [("", _("全部"))]
@@ -20,6 +24,45 @@ def apply_validation_error(form, error: ValidationError) -> None:
 def make_read_only(form) -> None:
     for field in form.fields.values():
         field.disabled = True
+
+
+class QuickSelect(forms.Select):
+    """Django's <select>, written in Python instead of through templates.
+
+    Django renders every <option> with two templates of its own (the option and its attributes): the filters of a
+    province official's lists (120 counties and the fixed choices) took a fifth of the page's time. Same markup.
+    """
+
+    def render(self, name, value, attrs=None, renderer=None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], _attributes(widget["attrs"]))]
+        for group, options, _index in widget["optgroups"]:
+            if group:
+                parts.append(format_html('<optgroup label="{}">', group))
+            parts.extend(
+                format_html(
+                    '<option value="{}"{}>{}</option>',
+                    option["value"],
+                    _attributes(option["attrs"]),
+                    option["label"],
+                )
+                for option in options
+            )
+            if group:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # every piece went through format_html (escaped)
+
+
+def _attributes(attrs: dict) -> SafeString:
+    """As Django's attrs.html writes them: in order, True as a bare name, False left out."""
+    return mark_safe(  # every piece went through format_html (escaped)
+        "".join(
+            format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
+            for name, value in attrs.items()
+            if value is not False
+        )
+    )
 
 
 # ---------------------------------------------------------------- entry warnings (core.hooks.entry_warnings)

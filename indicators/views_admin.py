@@ -11,7 +11,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +20,7 @@ from django.views.decorators.http import require_POST
 from core.choices import RegionLevel
 from core.forms import apply_validation_error
 from core.models import Region
+from core.pagination import paginate
 from core.scoping import can_edit_county, visible_counties
 
 from . import forms, rules, runs, selectors, services
@@ -245,12 +245,13 @@ def _run_view(run: RecomputeRun, user) -> dict:
 
 @login_required
 def run_list(request):
-    page = Paginator(_visible_runs(request.user), RUNS_PER_PAGE).get_page(request.GET.get("page"))
+    page, query = paginate(request, _visible_runs(request.user), RUNS_PER_PAGE)
     return render(
         request,
         "indicators/runs/list.html",
         {
             "page": page,
+            "query": query,
             "runs": [_run_view(run, request.user) for run in page.object_list],
             "recompute_form": _recompute_all_form() if request.user.is_admin else None,
         },

@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from core.choices import RegionLevel
+from core.forms import QuickSelect
 from core.models import Region
 from core.scoping import scope, visible_counties, visible_regions
 
@@ -63,6 +64,7 @@ def choice(label, choices, field_name=None, **kwargs):
         choices=choices,
         empty_label=_("全部"),
         error_messages={"invalid_choice": INVALID_CHOICE, **NUL_CHARACTER},
+        widget=QuickSelect,
         **kwargs,
     )
 
@@ -92,6 +94,7 @@ def county_choice(field_name="county"):
         to_field_name="code",
         empty_label=_("全部区县"),
         error_messages={"invalid_choice": OUT_OF_SCOPE, **NUL_CHARACTER},
+        widget=QuickSelect,
     )
 
 
@@ -130,6 +133,7 @@ class YesNoField(forms.TypedChoiceField):
             coerce=lambda value: value == "1",
             empty_value=None,
             error_messages={"invalid_choice": _("应为 是/否（1/0、true/false）")},
+            widget=QuickSelect,
             **kwargs,
         )
 
@@ -234,6 +238,7 @@ class RegionFilter(ScopedFilterSet):
         to_field_name="code",
         empty_label=_("全部"),
         error_messages={"invalid_choice": OUT_OF_SCOPE, **NUL_CHARACTER},
+        widget=QuickSelect,
     )
 
     class Meta:

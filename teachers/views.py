@@ -26,8 +26,9 @@ def _list_url(teacher) -> str:
 @login_required
 def teacher_list(request):
     filterset = TeacherFilter(request.GET or None, selectors.teacher_list(user=request.user), request=request)
-    page, query = paginate(request, filterset.qs)
+    teachers = filterset.qs  # validates the form: cleaned_data below
     chosen = filterset.form.cleaned_data if filterset.is_bound else {}
+    page, query = paginate(request, selectors.teacher_rows(teachers, year=chosen.get("year")))
     school = chosen.get("school")
     return render(
         request,

@@ -1,6 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import QuickSelect
 from workbook.uploads import UploadRefused, check_upload
 
 ALLOWED_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".zip", ".csv")
@@ -31,7 +32,7 @@ class ExportForm(forms.Form):
         ("report", _("监测报告（.xlsx）")),
     ]
 
-    county = forms.ModelChoiceField(label=_("区县"), queryset=None, empty_label=None)
+    county = forms.ModelChoiceField(label=_("区县"), queryset=None, empty_label=None, widget=QuickSelect)
     year = forms.IntegerField(label=_("学年"), required=False, min_value=1990, max_value=2100)
     format = forms.ChoiceField(label=_("格式"), choices=FORMATS)
 

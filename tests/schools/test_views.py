@@ -131,6 +131,12 @@ def test_school_list_shows_only_schools_in_the_clerks_county(client, clerk, scho
     assert "罗庄第一小学" not in page(response)
 
 
+def test_school_list_rows_link_the_school_page_and_name_kind_area_and_ownership(client, clerk, school):
+    row = page(login(client, clerk).get("/schools/")).split("3713020001", 1)[1].split("</tr>", 1)[0]
+    assert '<a href="/schools/3713020001/">兰山第一小学</a>' in row
+    assert "<td>小学</td>" in row and "<td>111 主城区</td>" in row and "<td>公办</td>" in row
+
+
 def test_city_official_lists_schools_of_every_county(client, official, school, foreign_school):
     response = login(client, official).get("/schools/")
     assert "兰山第一小学" in page(response)

@@ -298,6 +298,16 @@ def test_official_lists_counties_and_reads_but_cannot_save(client, official, cou
     assert CountyYear.objects.get().teacher_pay == Decimal("98000")
 
 
+def test_county_list_gives_each_countys_schools_and_latest_year(client, official, county, other_county):
+    for n in range(3):
+        SchoolFactory(code=f"371302000{n}", county=county)
+    CountyYearFactory(county=county, year=2023)
+    CountyYearFactory(county=county, year=2024)
+    login(client, official)
+    rows = {c.code: (c.school_count, c.latest_year) for c in client.get("/counties/").context["page"]}
+    assert rows == {"371302": (3, 2024), "371311": (0, None)}
+
+
 def test_clerk_sees_only_own_county_in_the_county_list(client, clerk, county, other_county):
     response = login(client, clerk).get("/counties/")
     assert "兰山区" in page(response) and "罗庄区" not in page(response)

@@ -144,6 +144,63 @@ def test_roster_is_paginated(client, clerk, school):
     assert [t.teacher_id for t in second] == ["P050", "P051"]
 
 
+def test_roster_rows_name_stage_degree_and_post_in_the_readers_language(client, clerk, teacher):
+    login(client, clerk)
+    row = page(client.get("/teachers/")).split("T0000001", 1)[1].split("</tr>", 1)[0]
+    assert "<td>小学</td>" in row and "<td>本科</td>" in row and "<td>是</td>" in row
+    assert f'href="/teachers/{teacher.pk}/edit/"' in page(client.get("/teachers/"))
+    client.cookies["django_language"] = "en"
+    row = page(client.get("/teachers/")).split("T0000001", 1)[1].split("</tr>", 1)[0]
+    assert "<td>Primary</td>" in row and "<td>Bachelor</td>" in row and "<td>yes</td>" in row
+
+
+def test_roster_lists_the_newest_year_first_and_pages_run_on_into_older_years(client, official, county):
+    first, second = (
+        SchoolFactory(code="3713020001", county=county),
+        SchoolFactory(code="3713020002", county=county),
+    )
+    # Created out of order: the roster sorts by year (newest first), school code, teacher number.
+    for year, count in ((2021, 10), (2023, 60), (2024, 60)):
+        for n in range(count):
+            TeacherFactory(school=second if n % 2 else first, year=year, teacher_id=f"{year}-{n:03d}")
+    expected = [
+        t.teacher_id
+        for t in sorted(
+            Teacher.objects.select_related("school"), key=lambda t: (-t.year, t.school.code, t.teacher_id)
+        )
+    ]
+    login(client, official)
+
+    pages = [client.get("/teachers/", {"page": n}).context["page"] for n in (1, 2, 3)]
+
+    assert [t.teacher_id for page_ in pages for t in page_] == expected  # 130 rows: 50, 50, 30
+    assert [page_.has_next() for page_ in pages] == [True, True, False]
+    assert [t.teacher_id for t in client.get("/teachers/", {"page": 4}).context["page"]] == expected[:50]
+
+
+def test_roster_pages_of_one_chosen_year_hold_that_year_only(client, clerk, school, foreign_school):
+    for n in range(55):
+        TeacherFactory(school=school, year=2023, teacher_id=f"Y{n:03d}")
+    TeacherFactory(school=school, year=2024, teacher_id="NEWER")
+    TeacherFactory(school=foreign_school, year=2023, teacher_id="FOREIGN")
+    login(client, clerk)
+
+    pages = [client.get("/teachers/", {"year": "2023", "page": n}).context["page"] for n in (1, 2)]
+
+    assert [t.teacher_id for page_ in pages for t in page_] == [f"Y{n:03d}" for n in range(55)]
+
+
+def test_roster_of_a_clerk_runs_past_years_the_county_has_no_teachers_in(
+    client, clerk, school, foreign_school
+):
+    # The newest year of the roster is another county's.
+    TeacherFactory(school=foreign_school, year=2025, teacher_id="FOREIGN")
+    for n in range(3):
+        TeacherFactory(school=school, year=2022, teacher_id=f"OLD{n}")
+    login(client, clerk)
+    assert [t.teacher_id for t in client.get("/teachers/").context["page"]] == ["OLD0", "OLD1", "OLD2"]
+
+
 # ---------------------------------------------------------------- create
 
 
