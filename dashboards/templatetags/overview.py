@@ -73,9 +73,11 @@ def ranking_rows(context, rows: list[dict], badge_year) -> SafeString:
             cells = _figures(row)
         else:
             if not_computed is None:  # the same words on every county without results
+                # gettext outside the f-string: xgettext (makemessages) does not see calls inside one
+                hint = _e(_("请先导入该区县的标准数据表，导入后自动计算。"))
                 not_computed = (
                     f'<td colspan="13">{render_to_string("indicators/_not_computed.html")} '
-                    f'<span class="muted">{_e(_("请先导入该区县的标准数据表，导入后自动计算。"))}</span></td>'
+                    f'<span class="muted">{hint}</span></td>'
                 )
             cells = not_computed
         badge = approval_badge_html(approval_state(context, county, row.get("year") or badge_year))

@@ -56,7 +56,10 @@ def approval_state(context, county, year) -> dict | None:
 
 @functools.lru_cache(maxsize=8)
 def _unreviewed(language: str | None) -> str:
-    return f' <span class="st st-unreviewed" title="{escape(_("该学年数据尚未经上级审核通过"))}">{escape(_("未审核"))}</span>'
+    # gettext outside the f-string: xgettext (makemessages) does not see calls inside one
+    title = escape(_("该学年数据尚未经上级审核通过"))
+    words = escape(_("未审核"))
+    return f' <span class="st st-unreviewed" title="{title}">{words}</span>'
 
 
 def approval_badge_html(approval: dict | None) -> SafeString:
