@@ -11,6 +11,7 @@ import logging
 import threading
 from collections.abc import Iterable
 
+from celery import signature
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
@@ -26,6 +27,11 @@ from .kinds import KINDS
 from .models import CheckRun, Severity, ValidationRule, Violation
 
 logger = logging.getLogger(__name__)
+
+# The tasks (quality/tasks.py) are thin wrappers over this module, so it sends them by name rather than importing
+# them; every process registers them (the app's ready() and Celery's autodiscovery import quality.tasks).
+CHECK_COUNTY = "quality.tasks.check_county"
+RECHECK_ALL = "quality.tasks.recheck_all"
 
 # Seconds one check of a county-year may take in the database (PostgreSQL statement_timeout).
 CHECK_STATEMENT_TIMEOUT_MS = 60_000
@@ -145,15 +151,13 @@ def _flush() -> None:
 def queue_checks(pairs: Iterable[tuple[int, int | None]], *, trigger: str) -> None:
     """One Celery task per county-year; inline without a broker, or when the broker cannot be reached (a check is a
     handful of queries, and a lost check would leave stale violations)."""
-    from .tasks import check_county as check_task
-
     for county_id, year in pairs:
         if settings.CELERY_TASK_ALWAYS_EAGER:
             for each in years_to_check(county_id, year):
                 check_county_year_safely(county_id, each, trigger=trigger)
             continue
         try:
-            check_task.apply_async((county_id, year, trigger), retry=False, ignore_result=True)
+            signature(CHECK_COUNTY).apply_async((county_id, year, trigger), retry=False, ignore_result=True)
         except Exception:  # noqa: BLE001 - broker down: check here rather than lose it
             logger.warning("quality check of county %s queued inline: broker unavailable", county_id)
             for each in years_to_check(county_id, year):
@@ -187,19 +191,25 @@ def rule_update(*, user, rule: ValidationRule, **data) -> ValidationRule:
 
 
 def recheck_all() -> None:
-    pairs = list(CheckRun.objects.order_by("county_id", "year").values_list("county_id", "year"))
-    if not pairs:
-        return
+    """After a rule changed (on commit): every county-year checked before is checked again, by the task
+    (inline without a broker)."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        for county_id, year in pairs:
-            check_county_year_safely(county_id, year, trigger="rule")
+        recheck_checked()
         return
-    from .tasks import recheck_all as recheck_task
-
+    if not CheckRun.objects.exists():
+        return
     try:
-        recheck_task.apply_async(retry=False, ignore_result=True)
+        signature(RECHECK_ALL).apply_async(retry=False, ignore_result=True)
     except Exception:  # noqa: BLE001 - the lists show that the rules changed after the check
         logger.warning("quality recheck not queued: broker unavailable")
+
+
+def recheck_checked() -> int:
+    """Check again every county-year checked before; returns how many."""
+    pairs = list(CheckRun.objects.order_by("county_id", "year").values_list("county_id", "year"))
+    for county_id, year in pairs:
+        check_county_year_safely(county_id, year, trigger="rule")
+    return len(pairs)
 
 
 def rules_seed_defaults() -> int:
