@@ -18,6 +18,7 @@ from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core import hooks
 from core.models import Region
 from core.scoping import can_edit_county
 from schools.models import SchoolYear
@@ -122,30 +123,34 @@ def years_to_check(county_id: int, year: int | None) -> list[int]:
 _local = threading.local()
 
 
-def _pending() -> set[tuple[int, int | None]]:
+def _pending() -> dict[tuple[int, int | None], str]:
+    """(county id, year) → the kind of write that changed it, for the checks queued on commit."""
     if not hasattr(_local, "pending"):
-        _local.pending = set()
+        _local.pending = {}
     return _local.pending
 
 
-def data_changed(county_ids: Iterable[int], year: int | None, *, user=None) -> None:
+def data_changed(
+    county_ids: Iterable[int], year: int | None, *, user=None, trigger: str = hooks.EDIT
+) -> None:
     """The core.hooks listener: queue a check of these county-years once the current transaction commits (a
-    formset of 30 rows saved in one transaction is checked once)."""
+    formset of 30 rows saved in one transaction is checked once); the check records the kind of write."""
     ids = {int(c) for c in county_ids if c}
     if not ids:
         return
-    _pending().update((county_id, year) for county_id in ids)
+    _pending().update(dict.fromkeys(((county_id, year) for county_id in ids), trigger))
     transaction.on_commit(_flush)
 
 
 def _flush() -> None:
-    requested = set(_pending())
+    requested = dict(_pending())
     _pending().clear()
     # Requests of a transaction that rolled back stay pending until the next commit: checking those counties then
     # is harmless, but a county deleted meanwhile is skipped.
     existing = set(Region.objects.filter(pk__in={c for c, _ in requested}).values_list("pk", flat=True))
     pending = sorted((p for p in requested if p[0] in existing), key=lambda p: (p[0], p[1] or 0))
-    queue_checks(pending, trigger="edit")
+    for trigger in sorted({requested[p] for p in pending}):
+        queue_checks([p for p in pending if requested[p] == trigger], trigger=trigger)
 
 
 def queue_checks(pairs: Iterable[tuple[int, int | None]], *, trigger: str) -> None:

@@ -21,7 +21,6 @@ from core import hooks
 from core.choices import RegionLevel
 from core.models import Region
 from core.scoping import editable_counties, visible_counties
-from indicators.runs import request_recompute
 from schools.models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
 from teachers.models import Teacher
 
@@ -581,9 +580,7 @@ def commit(plans: list[Plan], *, user, dry_run: bool) -> Committed:
         elif any(c["created"] or c["updated"] or c["deleted"] for c in counts.values()):
             record_batch(user=user, county_ids=sorted(county_ids), years=years, counts=counts)
             for year in years or [None]:
-                request_recompute(county_ids, year, user=user, trigger="import")
-                # the other listeners (validation rules, …); the engine finds its run already queued
-                hooks.data_changed(county_ids, year, user=user)
+                hooks.data_changed(county_ids, year, user=user, trigger=hooks.IMPORT)
     return Committed(counts, sorted(county_ids), years)
 
 
