@@ -1,6 +1,6 @@
 """Reads of the teacher roster, always scoped to the user's region (a teacher outside it is not found)."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -38,39 +38,43 @@ NUMBER_HELD_ELSEWHERE = "该教师编号本学年已登记在其他区县的学�
 def teacher_number_refusals(
     *, user, year: int, numbers: Iterable[str], exclude_pk=None, rows_are_holders: bool = False
 ) -> dict[str, str]:
-    """Why each of these numbers may not be given to a teacher of this year: number → refusal, a free number left
-    out. Set-wise for a whole sheet: one query per chunk of numbers, whatever the size of the roster.
-
-    Numbers are unique within a year across the province. A single-row write (form, API, admin) saves one record
-    (exclude_pk when it exists), so any other holder of the number refuses it: "已被使用" only when the holder is a
-    teacher the user can already see, a neutral "不可用" otherwise, so that trying numbers does not reveal another
-    county's roster (see schools.selectors.school_code_refusal). An import (rows_are_holders) writes each row as the
-    stored teacher of its number, the key being year and number: a holder the user may edit is updated (moved to
-    the file's school), a holder in a county the user may not edit refuses the number. user None is the system.
-    """
+    """Why each of these numbers may not be given to a teacher of this year (number_refusals): number → refusal, a
+    free number left out. Set-wise: the holders are read in one query per chunk of numbers, a whole sheet's too."""
     wanted = list(dict.fromkeys(numbers))
-    everywhere = user is None or getattr(user, "is_admin", False)
-    if not wanted or (rows_are_holders and everywhere):
-        return {}
-    holders = Teacher.objects.filter(year=year)
+    taken = Teacher.objects.filter(year=year)
     if exclude_pk is not None:
-        holders = holders.exclude(pk=exclude_pk)
-    params = 50
-    if rows_are_holders:  # only the holders that refuse are read
-        editable = list(editable_counties(user).values_list("pk", flat=True))
-        holders = holders.exclude(school__county_id__in=editable)
-        params += len(editable)
+        taken = taken.exclude(pk=exclude_pk)
     limit = connection.features.max_query_params
-    step = 20_000 if limit is None else limit - params
-    held: dict[str, int] = {}
+    step = 20_000 if limit is None else limit - 50
+    holders: dict[str, int] = {}
     for start in range(0, len(wanted), step):
-        chunk = holders.filter(teacher_id__in=wanted[start : start + step])
-        held.update(chunk.values_list("teacher_id", "school__county_id"))
+        chunk = taken.filter(teacher_id__in=wanted[start : start + step])
+        holders.update(chunk.values_list("teacher_id", "school__county_id"))
+    return number_refusals(user=user, year=year, holders=holders, rows_are_holders=rows_are_holders)
+
+
+def number_refusals(
+    *, user, year: int, holders: Mapping[str, int], rows_are_holders: bool = False
+) -> dict[str, str]:
+    """The teacher-number rule, for numbers whose holders are known (number → the county of the other teacher
+    holding it that year; the importer reads them with the rows it compares): number → refusal.
+
+    Numbers are unique within a year across the province. A single-row write (form, API, admin) saves one record,
+    so any other holder refuses the number: "已被使用" only when the holder is a teacher the user can already see, a
+    neutral "不可用" otherwise, so that trying numbers does not reveal another county's roster (see
+    schools.selectors.school_code_refusal). An import (rows_are_holders) writes each row as the stored teacher of
+    its number, the key being year and number: a holder the user may edit is updated (moved to the file's school),
+    a holder in a county the user may not edit refuses the number. user None is the system.
+    """
+    everywhere = user is None or getattr(user, "is_admin", False)
+    if not holders or (rows_are_holders and everywhere):
+        return {}
     if rows_are_holders:
-        return dict.fromkeys(held, NUMBER_HELD_ELSEWHERE)
-    seen = set() if everywhere or not held else set(visible_counties(user).values_list("pk", flat=True))
+        editable = set(editable_counties(user).values_list("pk", flat=True))
+        return {number: NUMBER_HELD_ELSEWHERE for number, county in holders.items() if county not in editable}
+    seen = set() if everywhere else set(visible_counties(user).values_list("pk", flat=True))
     refusals: dict[str, str] = {}
-    for number, county_id in held.items():
+    for number, county_id in holders.items():
         values = {"id": number, "year": year}
         if everywhere or county_id in seen:
             refusals[number] = (

@@ -23,7 +23,7 @@ from core.models import Region
 from core.scoping import editable_counties, visible_counties
 from schools.models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
 from teachers.models import Teacher
-from teachers.selectors import teacher_number_refusals
+from teachers.selectors import number_refusals
 
 from . import locks, writers
 from .readers import FileProblem, open_source
@@ -254,9 +254,8 @@ def check_references(parsed: dict[str, ParsedSheet], refs: Refs, errors: ErrorLi
 
 # ------------------------------------------------------------------------------------------- planning
 # Every rule that needs the stored rows is decided here, once, in Python, for every backend: which rows are new,
-# which change, which stale rows of a replaced school-year (county-year) go, and (the roster's own rule, asked of
-# teachers.selectors for the whole sheet) which teacher numbers belong to a county the user may not edit. The
-# writers (writers.py) only execute the plan.
+# which change, which stale rows of a replaced school-year (county-year) go, and whether a stored row belongs to a
+# county the user may not edit. The writers (writers.py) only execute the plan.
 
 
 class NewRef:
@@ -422,12 +421,13 @@ def plan_sheet(parsed: ParsedSheet, refs: Refs, errors: ErrorList) -> Plan:
         at = fields.index(county_field)
         _counties_of(plan, {row[at] for row in rows}, refs, of_school=county_field == "school_id")
 
+    # A stored row whose school is in a county the user may not edit cannot be taken over by the file (a teacher
+    # number is unique in a year across the province, the school is not part of the key): the roster's rule.
+    check_moves = refs.scoped and parent is not None and parent not in key_fields
     if plan.years and not model.objects.filter(year__in=plan.years).exists():
         plan.change.create = rows  # a first import of these years: nothing stored can match or go stale
     else:
-        if model is Teacher:
-            _refuse_teacher_numbers(plan, rows, numbers, refs.user, errors)
-        _compare(plan, rows, numbers, parent)
+        _compare(plan, rows, numbers, parent, check_moves, refs, errors)
     parsed.rows = []  # the plan holds the rows now; a 200 000-row sheet is not kept twice
     return plan
 
@@ -436,27 +436,9 @@ BATCH_ROWS = 20_000  # file rows compared per query of stored rows: bounds memor
 UPDATED_SAMPLE = 20  # updated rows per sheet kept for the preview (old → new)
 
 
-def _refuse_teacher_numbers(plan: Plan, rows: list[tuple], numbers: list[int], user, errors) -> None:
-    """The roster's number rule, the one the teacher form applies (teachers.selectors.teacher_number_refusals), for
-    the whole sheet: a number held by a teacher of a county the user may not edit cannot be taken over."""
-    fields = plan.change.fields
-    year_at, number_at = fields.index("year"), fields.index("teacher_id")
-    column = plan.sheet.sheet.column("teacher_id").zh
-    by_year: dict = defaultdict(list)
-    for i, row in enumerate(rows):
-        by_year[row[year_at]].append(i)
-    for year, indices in sorted(by_year.items()):
-        refused = teacher_number_refusals(
-            user=user, year=year, numbers=[rows[i][number_at] for i in indices], rows_are_holders=True
-        )
-        for i in indices:
-            if rows[i][number_at] in refused:
-                errors.add(
-                    plan.sheet.name, numbers[i], column, rows[i][number_at], refused[rows[i][number_at]]
-                )
-
-
-def _compare(plan: Plan, rows: list[tuple], numbers: list[int], parent) -> None:
+def _compare(
+    plan: Plan, rows: list[tuple], numbers: list[int], parent, check_moves: bool, refs, errors
+) -> None:
     """Sort the rows into create / update / unchanged against the stored rows they meet, and list the stale rows
     of the school-years (county-years) the file replaces. Stored rows are read a batch at a time: by parent
     (school or county) and year, then, for keys without the parent (a teacher number), by key wherever stored."""
@@ -465,18 +447,23 @@ def _compare(plan: Plan, rows: list[tuple], numbers: list[int], parent) -> None:
     parsed = plan.sheet
     sheet = parsed.sheet
     key_of = itemgetter(*[fields.index(f) for f in key_fields])
-    wanted = ["pk", *fields]
+    county = ("school__county_id" if parent == "school_id" else parent) if check_moves else None
+    wanted = ["pk", *fields, *([county] if county else [])]
     width = len(fields)
     step = _params_per_statement()
     parent_at = fields.index(parent) if parent else None
+    number_column = sheet.column(sheet.natural_key[-1]).zh
     number_at = fields.index(key_fields[-1])
 
     def stored_of(queryset) -> dict:
         found = {}
         for values in queryset.values_list(*wanted):
             record = values[1 : width + 1]
-            found[key_of(record)] = (values[0], record)
+            found[key_of(record)] = (values[0], record, values[-1] if county else None)
         return found
+
+    # (row, county of the stored teacher of another school that holds the row's number)
+    held: list[tuple[int, int]] = []
 
     def classify(indices, found: dict, missing: list | None) -> None:
         for i in indices:
@@ -488,7 +475,9 @@ def _compare(plan: Plan, rows: list[tuple], numbers: list[int], parent) -> None:
                 else:
                     missing.append(i)
                 continue
-            old_values = old[1]
+            _pk, old_values, old_county = old
+            if check_moves and old_values[parent_at] != row[parent_at]:  # moves a stored teacher here
+                held.append((i, old_county))
             if old_values != row:
                 change.update.append(row)
                 if len(plan.updated_sample) < UPDATED_SAMPLE:
@@ -525,7 +514,7 @@ def _compare(plan: Plan, rows: list[tuple], numbers: list[int], parent) -> None:
                 continue
             found = stored_of(model.objects.filter(**{f"{parent}__in": batch, "year__in": years}))
             if sheet.replaces:
-                for key, (pk, record) in found.items():
+                for key, (pk, record, _c) in found.items():
                     if key not in file_keys and (record[parent_at], record[year_at]) in pairs:
                         change.delete.append(pk)
             classify([i for q in batch for i in groups[q]], found, None if keyed_by_parent else by_key)
@@ -542,6 +531,19 @@ def _compare(plan: Plan, rows: list[tuple], numbers: list[int], parent) -> None:
                 values = [rows[i][number_at] for i in chunk]
                 found = stored_of(model.objects.filter(**lookup, **{f"{key_fields[-1]}__in": values}))
                 classify(chunk, found, None)
+    if held:
+        year_at = fields.index("year")
+        by_year: dict = defaultdict(dict)
+        for i, county_id in held:
+            by_year[rows[i][year_at]][rows[i][number_at]] = county_id
+        refused = {
+            year: number_refusals(user=refs.user, year=year, holders=holders, rows_are_holders=True)
+            for year, holders in by_year.items()
+        }
+        for i, _county_id in sorted(held):
+            message = refused[rows[i][year_at]].get(rows[i][number_at])
+            if message:
+                errors.add(parsed.name, numbers[i], number_column, rows[i][number_at], message)
 
 
 def _params_per_statement() -> int:
