@@ -75,6 +75,20 @@ def timed(fn, repeat):
     return statistics.median(times), min(times)
 
 
+def write_results(rows: list[tuple[str, str, str]], out: dict, name: str) -> None:
+    """Print the rows (measurement, result, target) as a Markdown table and write out as bench/out/<name>.json."""
+    print()
+    print("| measurement | result | target |")
+    print("|---|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+    folder = ROOT / "bench" / "out"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / f"{name}.json").write_text(
+        json.dumps(out, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=5)
@@ -182,16 +196,7 @@ def main() -> None:
         )
         print(rows[-1], flush=True)
 
-    print()
-    print("| measurement | result | target |")
-    print("|---|---|---|")
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
-    folder = ROOT / "bench" / "out"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "remedies.json").write_text(
-        json.dumps(out, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
-    )
+    write_results(rows, out, "remedies")
 
 
 if __name__ == "__main__":

@@ -5,7 +5,8 @@
 
 The database must exist (createdb -h 127.0.0.1 -U postgres junheng_bench_planner); the first run migrates it and
 writes the bench's own county into it: `remedies.synthetic.synthetic_county(120 schools, 6 000 teachers, seed 1)`,
-the same county `bench/bench_remedies.py` hands the solvers directly, as rows (schools, school years, classes, one
+the same county `bench/bench_remedies.py` hands the solvers directly (its scenario, timing and report are
+shared from there), as rows (schools, school years, classes, one
 Teacher row per roster entry with its eligibility flag). Then, in one run:
 
 - a scenario recompute as a page or the API does it: `remedies.selectors.scenario_outcome` of a 46-change
@@ -23,11 +24,9 @@ Prints a Markdown table and writes bench/out/remedies_app.json.
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import platform
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -45,6 +44,7 @@ import django  # noqa: E402
 django.setup()
 
 from bench_remedies import scenario as scenario_changes  # noqa: E402
+from bench_remedies import timed, write_results  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test import Client  # noqa: E402
@@ -131,16 +131,6 @@ def write_county(data, roster) -> Region:
         batch_size=2000,
     )
     return county
-
-
-def timed(fn, repeat):
-    fn()
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times), min(times)
 
 
 def ask(user, county, kind, time_limit) -> tuple[RemedyRun, float]:
@@ -261,16 +251,7 @@ def main() -> None:
         rows.append((f"{kind} through the task path", text, "≤ 60 s, verified"))
         print(rows[-1], flush=True)
 
-    print()
-    print("| measurement | result | target |")
-    print("|---|---|---|")
-    for row in rows:
-        print("| " + " | ".join(row) + " |")
-    folder = ROOT / "bench" / "out"
-    folder.mkdir(parents=True, exist_ok=True)
-    (folder / "remedies_app.json").write_text(
-        json.dumps(out, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
-    )
+    write_results(rows, out, "remedies_app")
 
 
 if __name__ == "__main__":

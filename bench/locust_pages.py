@@ -9,42 +9,24 @@ machine under the same load.
 import itertools
 import os
 import random
-import re
 
-from locust import HttpUser, constant, task
+from locust import constant, task
+from locust_portal import Portal
 
-PASSWORD = os.environ["LOAD_PASSWORD"]
 READERS = os.environ["LOAD_READERS"].split(",")
 COUNTY = os.environ["LOAD_COUNTY"]
 CITY = os.environ["LOAD_CITY"]
 SCHOOLS = os.environ["LOAD_SCHOOLS"].split(",")
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 _readers = itertools.cycle(READERS)
 
 
-class Reader(HttpUser):
+class Reader(Portal):
     wait_time = constant(1)
-    connection_timeout = 10.0
-    network_timeout = 60.0
+    login_name = "login (floor)"
+    sign_in_name = "sign in (POST)"
 
     def on_start(self):
-        username = next(_readers)
-        page = self.client.get("/accounts/login/", name="login (floor)")
-        token = CSRF.search(page.text)
-        with self.client.post(
-            "/accounts/login/",
-            {
-                "username": username,
-                "password": PASSWORD,
-                "csrfmiddlewaretoken": token.group(1) if token else "",
-            },
-            headers={"Referer": f"{self.host}/accounts/login/"},
-            name="sign in (POST)",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            if response.status_code != 302:
-                response.failure(f"{username} was not signed in ({response.status_code})")
+        self.sign_in(next(_readers))
 
     @task
     def login_floor(self):

@@ -20,45 +20,15 @@ import os
 import random
 import re
 
-from locust import HttpUser, between, constant, task
+from locust import between, constant, task
+from locust_portal import Portal
 
-# run_load.sh creates the accounts and passes them here; alone, the demo accounts of `make run` serve.
-PASSWORD = os.environ.get("LOAD_PASSWORD", "demo12345")
 READERS = os.environ.get("LOAD_READERS", "demo-official,demo-clerk,demo-clerk2,demo-admin").split(",")
 IMPORTERS = os.environ.get("LOAD_IMPORTERS", "demo-clerk,demo-clerk2").split(",")
-CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 STATUS = re.compile(r'data-status="(\w+)"')
 
 _readers = itertools.cycle(READERS)
 _importers = itertools.cycle(IMPORTERS)
-
-
-class Portal(HttpUser):
-    abstract = True
-    # A request that hangs is a failure, not a stuck run.
-    connection_timeout = 10.0
-    network_timeout = 60.0
-
-    def sign_in(self, username: str) -> None:
-        page = self.client.get("/accounts/login/", name="login")
-        token = CSRF.search(page.text)
-        with self.client.post(
-            "/accounts/login/",
-            {
-                "username": username,
-                "password": PASSWORD,
-                "csrfmiddlewaretoken": token.group(1) if token else "",
-            },
-            headers={"Referer": f"{self.host}/accounts/login/"},
-            name="login",
-            allow_redirects=False,
-            catch_response=True,
-        ) as response:
-            if response.status_code != 302:
-                response.failure(f"{username} was not signed in ({response.status_code})")
-
-    def csrf(self) -> str:
-        return self.client.cookies.get("csrftoken", "")
 
 
 class Reader(Portal):

@@ -11,30 +11,14 @@
 # (redis://127.0.0.1:6379/12), LOAD_DURATION, LOAD_OUT (var/load), WEB_CONCURRENCY (gunicorn workers).
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-PY="$ROOT/.venv/bin/python"
-PG_URL="${PG_URL:-postgres://postgres@127.0.0.1:5432}"
-export PGOPTIONS="-c client_min_messages=warning"
+# shellcheck source=bench/load_lib.sh
+source "$(dirname "$0")/load_lib.sh"  # sets ROOT and PY, and works from the checkout
 LOAD_DB="${LOAD_DB:-junheng_load}"
 LOAD_BROKER="${LOAD_BROKER:-redis://127.0.0.1:6379/12}"
-LOAD_DURATION="${LOAD_DURATION:-60s}"
-LOAD_OUT="${LOAD_OUT:-$ROOT/var/load}"
 WORK=$(mktemp -d /tmp/junheng-load.XXXXXX)
-pids=()
 
 cleanup() {
-    local pid
-    for pid in "${pids[@]}"; do
-        kill -TERM "$pid" 2>/dev/null || true
-    done
-    for pid in "${pids[@]}"; do
-        for _ in $(seq 30); do
-            kill -0 "$pid" 2>/dev/null || break
-            sleep 0.5
-        done
-        kill -KILL "$pid" 2>/dev/null || true
-    done
+    stop_processes
     psql "$PG_URL/postgres" -qc "DROP DATABASE IF EXISTS $LOAD_DB WITH (FORCE)" >/dev/null 2>&1 || true
     rm -rf "$WORK"
 }
@@ -65,26 +49,8 @@ wait_for() {
 }
 
 [ -x "$PY" ] || fail "no .venv: run make install first"
-if ! "$PY" -c "import locust" 2>/dev/null; then
-    echo "--- installing the bench dependencies (locust) ---"
-    "$PY" -m pip install --quiet --disable-pip-version-check -e '.[bench]'
-fi
-
-port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-base="http://127.0.0.1:$port"
-LOAD_PASSWORD="load-$("$PY" -c 'import secrets; print(secrets.token_urlsafe(18))')"
-export LOAD_PASSWORD
-
-# Production settings on plain http on localhost, as CI's topology smoke runs them.
-export DJANGO_SETTINGS_MODULE=config.settings.production
-SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(50))')
-export SECRET_KEY
-export ALLOWED_HOSTS=127.0.0.1,localhost
-export DATABASE_URL="$PG_URL/$LOAD_DB"
-export SECURE_SSL_REDIRECT=false SECURE_COOKIES=false SECURE_HSTS_SECONDS=0
-export JUNHENG_VAR_DIR="$WORK/var" MEDIA_ROOT="$WORK/var/media"
-export LOG_LEVEL=WARNING
-mkdir -p "$MEDIA_ROOT" "$LOAD_OUT"
+ensure_locust
+production_settings "$LOAD_DB" "$WORK"
 rm -f "$LOAD_OUT"/load_*.csv "$LOAD_OUT"/load.html
 
 echo "--- database $LOAD_DB: migrate, static files, the demo city (computed in-process), the load accounts ---"
@@ -121,33 +87,21 @@ echo "accounts: $(tr ',' '\n' <<<"$LOAD_READERS" | wc -l) readers, importers $LO
 echo "--- redis db $LOAD_BROKER flushed; gunicorn on $base, one celery worker ---"
 redis-cli -u "$LOAD_BROKER" flushdb >/dev/null
 export CELERY_BROKER_URL="$LOAD_BROKER"
-"$ROOT/.venv/bin/gunicorn" config.wsgi:application --config deploy/gunicorn.conf.py \
-    --bind "127.0.0.1:$port" --access-logfile "$WORK/access.log" >"$WORK/gunicorn.log" 2>&1 &
-pids+=($!)
+start_gunicorn "$WORK"
 "$ROOT/.venv/bin/celery" -A config worker --loglevel=WARNING --concurrency=1 --hostname "load-$$@%h" \
     >"$WORK/worker.log" 2>&1 &
 pids+=($!)
 wait_for gunicorn 60 curl -fsS --max-time 5 -o /dev/null "$base/accounts/login/"
 wait_for "celery worker" 60 "$ROOT/.venv/bin/celery" -A config inspect ping -d "load-$$@$(hostname)" --timeout 2
 
-echo "--- locust: 20 readers + 2 importers for $LOAD_DURATION (machine: $(nproc) CPUs,$(uptime | sed 's/.*,  *load/ load/')) ---"
+echo "--- locust: 20 readers + 2 importers for $LOAD_DURATION (machine: $(machine)) ---"
 started_at=$(date -u +%Y-%m-%dT%H:%M:%SZ)
 rc=0
 "$ROOT/.venv/bin/locust" -f bench/locustfile.py --headless --host "$base" --users 22 --spawn-rate 11 \
     --run-time "$LOAD_DURATION" --stop-timeout 30 --only-summary --csv "$LOAD_OUT/load" \
     --html "$LOAD_OUT/load.html" --exit-code-on-error 1 --loglevel WARNING || rc=$?
 
-"$PY" - "$LOAD_OUT/load_stats.csv" <<'EOF'
-import csv
-import sys
-
-rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
-print(f"\n| page | requests | failures | median ms | p95 ms | max ms |\n|---|---:|---:|---:|---:|---:|")
-for row in rows:
-    name = "**all**" if row["Name"] == "Aggregated" else f"{row['Type']} `{row['Name']}`"
-    print(f"| {name} | {row['Request Count']} | {row['Failure Count']} | {row['50%']} | {row['95%']} "
-          f"| {float(row['Max Response Time']):.0f} |")
-EOF
+stats_table "$LOAD_OUT/load_stats.csv"
 echo
 echo "stats: $LOAD_OUT/load_stats.csv, failures: $LOAD_OUT/load_failures.csv, report: $LOAD_OUT/load.html"
 

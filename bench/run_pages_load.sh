@@ -7,40 +7,21 @@
 #   PAGES_DB=junheng_bench_pages LOAD_DURATION=60s bash bench/run_pages_load.sh
 set -euo pipefail
 
-cd "$(dirname "$0")/.."
-ROOT=$(pwd)
-PY="$ROOT/.venv/bin/python"
-PG_URL="${PG_URL:-postgres://postgres@127.0.0.1:5432}"
+# shellcheck source=bench/load_lib.sh
+source "$(dirname "$0")/load_lib.sh"  # sets ROOT and PY, and works from the checkout
 PAGES_DB="${PAGES_DB:-junheng_bench_pages}"
-LOAD_DURATION="${LOAD_DURATION:-60s}"
-LOAD_OUT="${LOAD_OUT:-$ROOT/var/load}"
 WORK=$(mktemp -d /tmp/junheng-pages.XXXXXX)
-pid=""
 
 cleanup() {
-    if [ -n "$pid" ]; then
-        kill -TERM "$pid" 2>/dev/null || true
-        for _ in $(seq 30); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-        kill -KILL "$pid" 2>/dev/null || true
-    fi
+    stop_processes
     rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 143' TERM INT
 
-if ! "$PY" -c "import locust" 2>/dev/null; then
-    "$PY" -m pip install --quiet --disable-pip-version-check -e '.[bench]'
-fi
-port=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-base="http://127.0.0.1:$port"
-LOAD_PASSWORD="load-$("$PY" -c 'import secrets; print(secrets.token_urlsafe(18))')"
-export LOAD_PASSWORD
-export DJANGO_SETTINGS_MODULE=config.settings.production
-SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(50))')
-export SECRET_KEY ALLOWED_HOSTS=127.0.0.1,localhost DATABASE_URL="$PG_URL/$PAGES_DB"
-export SECURE_SSL_REDIRECT=false SECURE_COOKIES=false SECURE_HSTS_SECONDS=0
-export JUNHENG_VAR_DIR="$WORK/var" MEDIA_ROOT="$WORK/var/media" LOG_LEVEL=WARNING CELERY_BROKER_URL=""
-mkdir -p "$MEDIA_ROOT" "$LOAD_OUT"
+ensure_locust
+production_settings "$PAGES_DB" "$WORK"
+export CELERY_BROKER_URL=""
 "$PY" manage.py collectstatic --noinput -v 0
 
 read -r LOAD_READERS LOAD_COUNTY LOAD_CITY LOAD_SCHOOLS <<<"$("$PY" manage.py shell -v 0 -c "
@@ -62,28 +43,16 @@ print(','.join(p[0] for p in people), county.code, county.parent.code, ','.join(
 " | tail -n 1)"
 export LOAD_READERS LOAD_COUNTY LOAD_CITY LOAD_SCHOOLS
 
-"$ROOT/.venv/bin/gunicorn" config.wsgi:application --config deploy/gunicorn.conf.py --bind "127.0.0.1:$port" \
-    --access-logfile "$WORK/access.log" >"$WORK/gunicorn.log" 2>&1 &
-pid=$!
+start_gunicorn "$WORK"
 for _ in $(seq 60); do curl -fsS --max-time 5 -o /dev/null "$base/accounts/login/" && break; sleep 1; done
 
-echo "--- locust: 20 readers, 1 s pause, $LOAD_DURATION (machine: $(nproc) CPUs,$(uptime | sed 's/.*,  *load/ load/')) ---"
+echo "--- locust: 20 readers, 1 s pause, $LOAD_DURATION (machine: $(machine)) ---"
 rm -f "$LOAD_OUT"/pages_*.csv
 rc=0
 "$ROOT/.venv/bin/locust" -f bench/locust_pages.py --headless --host "$base" --users 20 --spawn-rate 10 \
     --run-time "$LOAD_DURATION" --stop-timeout 30 --only-summary --csv "$LOAD_OUT/pages" \
     --exit-code-on-error 1 --loglevel WARNING || rc=$?
-"$PY" - "$LOAD_OUT/pages_stats.csv" <<'PYEOF'
-import csv
-import sys
-
-rows = list(csv.DictReader(open(sys.argv[1], encoding="utf-8")))
-print("\n| page | requests | failures | median ms | p95 ms | max ms |\n|---|---:|---:|---:|---:|---:|")
-for row in rows:
-    name = "**all**" if row["Name"] == "Aggregated" else f"{row['Type']} `{row['Name']}`"
-    print(f"| {name} | {row['Request Count']} | {row['Failure Count']} | {row['50%']} | {row['95%']} "
-          f"| {float(row['Max Response Time']):.0f} |")
-PYEOF
-echo "workers: WEB_CONCURRENCY=${WEB_CONCURRENCY:-default of deploy/gunicorn.conf.py}; machine after: $(uptime | sed 's/.*,  *load/ load/')"
+stats_table "$LOAD_OUT/pages_stats.csv"
+echo "workers: WEB_CONCURRENCY=${WEB_CONCURRENCY:-default of deploy/gunicorn.conf.py}; machine after: $(machine)"
 if grep -E "Traceback|Internal Server Error" "$WORK/gunicorn.log"; then echo "errors in gunicorn's log" >&2; exit 1; fi
 exit "$rc"

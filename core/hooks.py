@@ -1,7 +1,8 @@
 """The one hook through which writes announce changed inputs.
 
-Services of the lower layers (schools, teachers) call `data_changed` after a write; the indicator engine, a layer
-above them, subscribes in its AppConfig.ready() and queues the recompute. So a write never imports the engine, and
+Every write calls `data_changed` after it wrote, and nothing else: the services of the lower layers (schools,
+teachers: forms, the API, the admin) and the workbook importer, saying who wrote and what kind of write it was. The
+indicator engine, a layer above them, subscribes in its AppConfig.ready() and queues the recompute. So a write never imports the engine, and
 the engine is the only one that decides what a change costs. Listeners run inside the caller's transaction: they
 must only *queue* work on commit (as the engine does), never do it there.
 """
@@ -9,9 +10,16 @@ must only *queue* work on commit (as the engine does), never do it there.
 from collections.abc import Callable, Iterable
 from typing import Protocol
 
+# What kind of write a change was: one row at a time (a form, the API, the admin's save or import-export) or a
+# workbook import. The listeners record it (the recompute run's trigger, the quality check's), with the user.
+EDIT = "edit"
+IMPORT = "import"
+
 
 class Listener(Protocol):
-    def __call__(self, county_ids: Iterable[int], year: int | None, *, user=None) -> None: ...
+    def __call__(
+        self, county_ids: Iterable[int], year: int | None, *, user=None, trigger: str = EDIT
+    ) -> None: ...
 
 
 _listeners: list[Listener] = []
@@ -23,14 +31,17 @@ def on_data_changed(listener: Listener) -> None:
         _listeners.append(listener)
 
 
-def data_changed(county_ids: Iterable[int], year: int | None = None, *, user=None) -> None:
+def data_changed(
+    county_ids: Iterable[int], year: int | None = None, *, user=None, trigger: str = EDIT
+) -> None:
     """The inputs of these counties (for this year; None = not tied to a year) changed in the current
-    transaction, by `user` (None: a command or the system)."""
+    transaction, by `user` (None: a command or the system), through a write of kind `trigger` (EDIT, IMPORT).
+    The one announcement of a write: every path that writes calls it, and nothing else, once per year."""
     ids = [int(c) for c in county_ids if c]
     if not ids:
         return
     for listener in _listeners:
-        listener(ids, year, user=user)
+        listener(ids, year, user=user, trigger=trigger)
 
 
 def listeners() -> tuple[Callable, ...]:

@@ -70,8 +70,10 @@ def recompute_county(county_id: int, year: int | None = None, *, run: RecomputeR
 
 Status, Trigger = RecomputeRun.Status, RecomputeRun.Trigger
 EXECUTE = "indicators.tasks.run_execute"
+# The run's trigger for each kind of write core.hooks.data_changed announces.
+_TRIGGERS = {hooks.EDIT: Trigger.EDIT, hooks.IMPORT: Trigger.IMPORT}
 # Runs started by a data change wait RECOMPUTE_DEBOUNCE_SECONDS in the broker: changes committed meanwhile join them.
-_DEBOUNCED = (Trigger.EDIT, Trigger.IMPORT)
+_DEBOUNCED = tuple(_TRIGGERS.values())
 # What a publish raises when the broker (or the Redis result backend) cannot be reached.
 BROKER_ERRORS: tuple[type[BaseException], ...] = (KombuOperationalError, RedisError, OSError)
 
@@ -128,9 +130,12 @@ def request_recompute(
         return run_start(trigger, missing, year, user=user)
 
 
-def data_changed(county_ids: Iterable[int], year: int | None, *, user=None) -> None:
-    """The core.hooks listener: inputs of these counties changed in the current transaction."""
-    request_recompute(county_ids, year, user=user)
+def data_changed(
+    county_ids: Iterable[int], year: int | None, *, user=None, trigger: str = hooks.EDIT
+) -> None:
+    """The core.hooks listener: inputs of these counties changed in the current transaction, by `user`, through
+    a write of kind `trigger` (an edit or an import: the run records it, and both wait out the debounce)."""
+    request_recompute(county_ids, year, user=user, trigger=_TRIGGERS[trigger])
 
 
 def recompute_start(county_ids: Iterable[int], year: int | None = None, *, user=None) -> RecomputeRun:

@@ -11,12 +11,14 @@ import logging
 import threading
 from collections.abc import Iterable
 
+from celery import signature
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from core import hooks
 from core.models import Region
 from core.scoping import can_edit_county
 from schools.models import SchoolYear
@@ -26,6 +28,11 @@ from .kinds import KINDS
 from .models import CheckRun, Severity, ValidationRule, Violation
 
 logger = logging.getLogger(__name__)
+
+# The tasks (quality/tasks.py) are thin wrappers over this module, so it sends them by name rather than importing
+# them; every process registers them (the app's ready() and Celery's autodiscovery import quality.tasks).
+CHECK_COUNTY = "quality.tasks.check_county"
+RECHECK_ALL = "quality.tasks.recheck_all"
 
 # Seconds one check of a county-year may take in the database (PostgreSQL statement_timeout).
 CHECK_STATEMENT_TIMEOUT_MS = 60_000
@@ -116,44 +123,46 @@ def years_to_check(county_id: int, year: int | None) -> list[int]:
 _local = threading.local()
 
 
-def _pending() -> set[tuple[int, int | None]]:
+def _pending() -> dict[tuple[int, int | None], str]:
+    """(county id, year) → the kind of write that changed it, for the checks queued on commit."""
     if not hasattr(_local, "pending"):
-        _local.pending = set()
+        _local.pending = {}
     return _local.pending
 
 
-def data_changed(county_ids: Iterable[int], year: int | None, *, user=None) -> None:
+def data_changed(
+    county_ids: Iterable[int], year: int | None, *, user=None, trigger: str = hooks.EDIT
+) -> None:
     """The core.hooks listener: queue a check of these county-years once the current transaction commits (a
-    formset of 30 rows saved in one transaction is checked once)."""
+    formset of 30 rows saved in one transaction is checked once); the check records the kind of write."""
     ids = {int(c) for c in county_ids if c}
     if not ids:
         return
-    _pending().update((county_id, year) for county_id in ids)
+    _pending().update(dict.fromkeys(((county_id, year) for county_id in ids), trigger))
     transaction.on_commit(_flush)
 
 
 def _flush() -> None:
-    requested = set(_pending())
+    requested = dict(_pending())
     _pending().clear()
     # Requests of a transaction that rolled back stay pending until the next commit: checking those counties then
     # is harmless, but a county deleted meanwhile is skipped.
     existing = set(Region.objects.filter(pk__in={c for c, _ in requested}).values_list("pk", flat=True))
     pending = sorted((p for p in requested if p[0] in existing), key=lambda p: (p[0], p[1] or 0))
-    queue_checks(pending, trigger="edit")
+    for trigger in sorted({requested[p] for p in pending}):
+        queue_checks([p for p in pending if requested[p] == trigger], trigger=trigger)
 
 
 def queue_checks(pairs: Iterable[tuple[int, int | None]], *, trigger: str) -> None:
     """One Celery task per county-year; inline without a broker, or when the broker cannot be reached (a check is a
     handful of queries, and a lost check would leave stale violations)."""
-    from .tasks import check_county as check_task
-
     for county_id, year in pairs:
         if settings.CELERY_TASK_ALWAYS_EAGER:
             for each in years_to_check(county_id, year):
                 check_county_year_safely(county_id, each, trigger=trigger)
             continue
         try:
-            check_task.apply_async((county_id, year, trigger), retry=False, ignore_result=True)
+            signature(CHECK_COUNTY).apply_async((county_id, year, trigger), retry=False, ignore_result=True)
         except Exception:  # noqa: BLE001 - broker down: check here rather than lose it
             logger.warning("quality check of county %s queued inline: broker unavailable", county_id)
             for each in years_to_check(county_id, year):
@@ -187,19 +196,25 @@ def rule_update(*, user, rule: ValidationRule, **data) -> ValidationRule:
 
 
 def recheck_all() -> None:
-    pairs = list(CheckRun.objects.order_by("county_id", "year").values_list("county_id", "year"))
-    if not pairs:
-        return
+    """After a rule changed (on commit): every county-year checked before is checked again, by the task
+    (inline without a broker)."""
     if settings.CELERY_TASK_ALWAYS_EAGER:
-        for county_id, year in pairs:
-            check_county_year_safely(county_id, year, trigger="rule")
+        recheck_checked()
         return
-    from .tasks import recheck_all as recheck_task
-
+    if not CheckRun.objects.exists():
+        return
     try:
-        recheck_task.apply_async(retry=False, ignore_result=True)
+        signature(RECHECK_ALL).apply_async(retry=False, ignore_result=True)
     except Exception:  # noqa: BLE001 - the lists show that the rules changed after the check
         logger.warning("quality recheck not queued: broker unavailable")
+
+
+def recheck_checked() -> int:
+    """Check again every county-year checked before; returns how many."""
+    pairs = list(CheckRun.objects.order_by("county_id", "year").values_list("county_id", "year"))
+    for county_id, year in pairs:
+        check_county_year_safely(county_id, year, trigger="rule")
+    return len(pairs)
 
 
 def rules_seed_defaults() -> int:

@@ -4,11 +4,13 @@ stored violations), acknowledged late, retried when the database connection drop
 from celery import shared_task
 from django.db import InterfaceError, OperationalError
 
+from core.models import Region
+
 from . import services
 
 
 @shared_task(
-    name="quality.tasks.check_county",
+    name=services.CHECK_COUNTY,
     autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=5,
     retry_backoff_max=120,
@@ -18,8 +20,6 @@ from . import services
     time_limit=150,
 )
 def check_county(county_id: int, year: int | None = None, trigger: str = "edit") -> dict:
-    from core.models import Region
-
     if not Region.objects.filter(pk=county_id).exists():  # deleted since the change was queued
         return {"county_id": county_id, "years": {}}
     checked = {}
@@ -29,12 +29,7 @@ def check_county(county_id: int, year: int | None = None, trigger: str = "edit")
     return {"county_id": county_id, "years": checked}
 
 
-@shared_task(name="quality.tasks.recheck_all", acks_late=True, soft_time_limit=10 * 60, time_limit=12 * 60)
+@shared_task(name=services.RECHECK_ALL, acks_late=True, soft_time_limit=10 * 60, time_limit=12 * 60)
 def recheck_all() -> int:
     """After a rule changed: check again every county-year checked before."""
-    from .models import CheckRun
-
-    pairs = list(CheckRun.objects.order_by("county_id", "year").values_list("county_id", "year"))
-    for county_id, year in pairs:
-        services.check_county_year_safely(county_id, year, trigger="rule")
-    return len(pairs)
+    return services.recheck_checked()

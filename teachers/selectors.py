@@ -1,11 +1,14 @@
 """Reads of the teacher roster, always scoped to the user's region (a teacher outside it is not found)."""
 
+from collections.abc import Iterable, Mapping
+
+from django.db import connection
 from django.db.models import QuerySet
 from django.db.models.expressions import Subquery
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from core.scoping import scope
+from core.scoping import editable_counties, scope, visible_counties
 
 from .models import Teacher
 
@@ -68,18 +71,65 @@ def teacher_get(*, user, pk: int) -> Teacher:
 
 
 def teacher_number_refusal(*, user, year: int, teacher_id: str, exclude_pk=None) -> str | None:
-    """Why a teacher may not take this number in this year, or None when it is free.
+    """Why a teacher (the record exclude_pk, or a new one) may not take this number in this year, or None when it
+    is free: teacher_number_refusals for one number."""
+    refusals = teacher_number_refusals(user=user, year=year, numbers=[teacher_id], exclude_pk=exclude_pk)
+    return refusals.get(teacher_id)
 
-    Numbers are unique within a year across the province; the refusal says "已被使用" only when the teacher
-    holding it is one the user can already see, and a neutral "不可用" otherwise, so that trying numbers does
-    not reveal another county's roster (see schools.selectors.school_code_refusal).
-    """
-    taken = Teacher.objects.filter(year=year, teacher_id=teacher_id)
+
+# The import's refusal is worded like the importer's other errors, which stay in Chinese as the sheet and column
+# names they point at do.
+NUMBER_HELD_ELSEWHERE = "该教师编号本学年已登记在其他区县的学校"
+
+
+def teacher_number_refusals(
+    *, user, year: int, numbers: Iterable[str], exclude_pk=None, rows_are_holders: bool = False
+) -> dict[str, str]:
+    """Why each of these numbers may not be given to a teacher of this year (number_refusals): number → refusal, a
+    free number left out. Set-wise: the holders are read in one query per chunk of numbers, a whole sheet's too."""
+    wanted = list(dict.fromkeys(numbers))
+    taken = Teacher.objects.filter(year=year)
     if exclude_pk is not None:
         taken = taken.exclude(pk=exclude_pk)
-    if not taken.exists():
-        return None
-    values = {"id": teacher_id, "year": year}
-    if user is None or scope(taken, user, "school__county").exists():
-        return _("教师编号“%(id)s”在%(year)s学年已被使用，同一学年内教师编号不能重复") % values
-    return _("教师编号“%(id)s”在%(year)s学年不可用，请核对；如确为本区县的教师，请联系系统管理员") % values
+    limit = connection.features.max_query_params
+    step = 20_000 if limit is None else limit - 50
+    holders: dict[str, int] = {}
+    for start in range(0, len(wanted), step):
+        chunk = taken.filter(teacher_id__in=wanted[start : start + step])
+        holders.update(chunk.values_list("teacher_id", "school__county_id"))
+    return number_refusals(user=user, year=year, holders=holders, rows_are_holders=rows_are_holders)
+
+
+def number_refusals(
+    *, user, year: int, holders: Mapping[str, int], rows_are_holders: bool = False
+) -> dict[str, str]:
+    """The teacher-number rule, for numbers whose holders are known (number → the county of the other teacher
+    holding it that year; the importer reads them with the rows it compares): number → refusal.
+
+    Numbers are unique within a year across the province. A single-row write (form, API, admin) saves one record,
+    so any other holder refuses the number: "已被使用" only when the holder is a teacher the user can already see, a
+    neutral "不可用" otherwise, so that trying numbers does not reveal another county's roster (see
+    schools.selectors.school_code_refusal). An import (rows_are_holders) writes each row as the stored teacher of
+    its number, the key being year and number: a holder the user may edit is updated (moved to the file's school),
+    a holder in a county the user may not edit refuses the number. user None is the system.
+    """
+    everywhere = user is None or getattr(user, "is_admin", False)
+    if not holders or (rows_are_holders and everywhere):
+        return {}
+    if rows_are_holders:
+        editable = set(editable_counties(user).values_list("pk", flat=True))
+        return {number: NUMBER_HELD_ELSEWHERE for number, county in holders.items() if county not in editable}
+    seen = set() if everywhere else set(visible_counties(user).values_list("pk", flat=True))
+    refusals: dict[str, str] = {}
+    for number, county_id in holders.items():
+        values = {"id": number, "year": year}
+        if everywhere or county_id in seen:
+            refusals[number] = (
+                _("教师编号“%(id)s”在%(year)s学年已被使用，同一学年内教师编号不能重复") % values
+            )
+        else:
+            refusals[number] = (
+                _("教师编号“%(id)s”在%(year)s学年不可用，请核对；如确为本区县的教师，请联系系统管理员")
+                % values
+            )
+    return refusals

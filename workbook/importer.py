@@ -21,9 +21,9 @@ from core import hooks
 from core.choices import RegionLevel
 from core.models import Region
 from core.scoping import editable_counties, visible_counties
-from indicators.runs import request_recompute
 from schools.models import Achievement, CountyYear, Funding, Monitoring, School, SchoolClass, SchoolYear
 from teachers.models import Teacher
+from teachers.selectors import number_refusals
 
 from . import locks, writers
 from .readers import FileProblem, open_source
@@ -257,8 +257,6 @@ def check_references(parsed: dict[str, ParsedSheet], refs: Refs, errors: ErrorLi
 # which change, which stale rows of a replaced school-year (county-year) go, and whether a stored row belongs to a
 # county the user may not edit. The writers (writers.py) only execute the plan.
 
-MOVED_FROM_ELSEWHERE = "该教师编号本学年已登记在其他区县的学校"
-
 
 class NewRef:
     """A parent (region or school) that only exists in the file: its id is known once the earlier sheet is
@@ -424,7 +422,7 @@ def plan_sheet(parsed: ParsedSheet, refs: Refs, errors: ErrorList) -> Plan:
         _counties_of(plan, {row[at] for row in rows}, refs, of_school=county_field == "school_id")
 
     # A stored row whose school is in a county the user may not edit cannot be taken over by the file (a teacher
-    # number is unique in a year across the province, the school is not part of the key).
+    # number is unique in a year across the province, the school is not part of the key): the roster's rule.
     check_moves = refs.scoped and parent is not None and parent not in key_fields
     if plan.years and not model.objects.filter(year__in=plan.years).exists():
         plan.change.create = rows  # a first import of these years: nothing stored can match or go stale
@@ -464,6 +462,9 @@ def _compare(
             found[key_of(record)] = (values[0], record, values[-1] if county else None)
         return found
 
+    # (row, county of the stored teacher of another school that holds the row's number)
+    held: list[tuple[int, int]] = []
+
     def classify(indices, found: dict, missing: list | None) -> None:
         for i in indices:
             row = rows[i]
@@ -475,8 +476,8 @@ def _compare(
                     missing.append(i)
                 continue
             _pk, old_values, old_county = old
-            if check_moves and old_values[parent_at] != row[parent_at] and old_county not in refs.editable:
-                errors.add(parsed.name, numbers[i], number_column, row[number_at], MOVED_FROM_ELSEWHERE)
+            if check_moves and old_values[parent_at] != row[parent_at]:  # moves a stored teacher here
+                held.append((i, old_county))
             if old_values != row:
                 change.update.append(row)
                 if len(plan.updated_sample) < UPDATED_SAMPLE:
@@ -530,6 +531,19 @@ def _compare(
                 values = [rows[i][number_at] for i in chunk]
                 found = stored_of(model.objects.filter(**lookup, **{f"{key_fields[-1]}__in": values}))
                 classify(chunk, found, None)
+    if held:
+        year_at = fields.index("year")
+        by_year: dict = defaultdict(dict)
+        for i, county_id in held:
+            by_year[rows[i][year_at]][rows[i][number_at]] = county_id
+        refused = {
+            year: number_refusals(user=refs.user, year=year, holders=holders, rows_are_holders=True)
+            for year, holders in by_year.items()
+        }
+        for i, _county_id in sorted(held):
+            message = refused[rows[i][year_at]].get(rows[i][number_at])
+            if message:
+                errors.add(parsed.name, numbers[i], number_column, rows[i][number_at], message)
 
 
 def _params_per_statement() -> int:
@@ -581,9 +595,7 @@ def commit(plans: list[Plan], *, user, dry_run: bool) -> Committed:
         elif any(c["created"] or c["updated"] or c["deleted"] for c in counts.values()):
             record_batch(user=user, county_ids=sorted(county_ids), years=years, counts=counts)
             for year in years or [None]:
-                request_recompute(county_ids, year, user=user, trigger="import")
-                # the other listeners (validation rules, …); the engine finds its run already queued
-                hooks.data_changed(county_ids, year, user=user)
+                hooks.data_changed(county_ids, year, user=user, trigger=hooks.IMPORT)
     return Committed(counts, sorted(county_ids), years)
 
 

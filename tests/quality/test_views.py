@@ -159,7 +159,7 @@ def test_an_import_triggers_the_check(tmp_path, clerk, county, django_capture_on
         result = import_workbook(path, user=clerk)
     assert result.ok, result.errors
     run = CheckRun.objects.get(county=county, year=YEAR)
-    assert run.errors == 1
+    assert run.errors == 1 and run.trigger == "import"
     assert Violation.objects.get(run=run).rule.code == "boarders_within_enrolment"
 
 

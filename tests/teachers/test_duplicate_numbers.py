@@ -4,6 +4,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from teachers.models import Teacher
+from teachers.selectors import NUMBER_HELD_ELSEWHERE, teacher_number_refusal, teacher_number_refusals
 from tests.factories import SchoolFactory, TeacherFactory
 
 pytestmark = pytest.mark.django_db
@@ -102,3 +103,22 @@ def test_the_official_of_the_city_sees_the_plain_message_it_could_read_anyway(of
         "degree": "bachelor",
     }
     assert api.post("/api/v1/teachers/", data, format="json").status_code == 403
+
+
+def test_a_whole_sheet_of_numbers_is_judged_by_the_same_rule_as_one(clerk, rosters):
+    numbers = ["OWN1", "HIDDEN1", "FREE1"]
+
+    one_by_one = {n: teacher_number_refusal(user=clerk, year=2024, teacher_id=n) for n in numbers}
+    at_once = teacher_number_refusals(user=clerk, year=2024, numbers=numbers)
+
+    assert at_once == {n: message for n, message in one_by_one.items() if message}
+    assert TAKEN in at_once["OWN1"] and NEUTRAL in at_once["HIDDEN1"]
+
+
+def test_an_import_may_take_over_its_own_countys_number_but_not_another_countys(clerk, rosters):
+    refused = teacher_number_refusals(
+        user=clerk, year=2024, numbers=["OWN1", "HIDDEN1", "FREE1"], rows_are_holders=True
+    )
+
+    assert refused == {"HIDDEN1": NUMBER_HELD_ELSEWHERE}
+    assert teacher_number_refusals(user=None, year=2024, numbers=["HIDDEN1"], rows_are_holders=True) == {}

@@ -12,6 +12,7 @@ import pytest
 from django.db import connection
 
 from core.models import Region
+from indicators.models import RecomputeRun
 from schools.models import School, SchoolClass, SchoolYear
 from teachers.models import Teacher
 from tests.factories import SchoolFactory, TeacherFactory
@@ -252,18 +253,13 @@ def test_a_row_stored_meanwhile_by_another_session_rolls_the_whole_file_back(tmp
     assert not School.objects.exists() and not Teacher.objects.exists()
 
 
-def test_the_import_asks_for_one_recompute_of_each_county_and_year_it_changed(
-    tmp_path, county, clerk, monkeypatch
-):
-    from workbook import importer
-
-    calls = []
-    monkeypatch.setattr(
-        importer, "request_recompute", lambda ids, year, **how: calls.append((sorted(ids), year, how))
-    )
+def test_the_import_asks_for_one_recompute_of_each_county_and_year_it_changed(tmp_path, county, clerk):
     path = write_xlsx(tmp_path / "f.xlsx", basic_sheets())
 
     assert import_workbook(path, user=clerk).ok
     assert import_workbook(path, user=clerk).ok  # unchanged: nothing to recompute
 
-    assert calls == [([county.pk], 2024, {"user": clerk, "trigger": "import"})]
+    # queued (the tests commit nothing), named after the uploader and the import
+    run = RecomputeRun.objects.get()
+    assert (run.trigger, run.started_by, run.year) == ("import", clerk, 2024)
+    assert run.counties == {str(county.pk): {"status": "queued"}}

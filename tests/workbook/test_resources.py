@@ -17,7 +17,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def recomputes(monkeypatch):
     calls = []
-    monkeypatch.setattr(hooks, "_listeners", [lambda ids, year, user=None: calls.append((sorted(ids), year))])
+    monkeypatch.setattr(
+        hooks,
+        "_listeners",
+        [lambda ids, year, user=None, trigger=hooks.EDIT: calls.append((sorted(ids), year, trigger))],
+    )
     return calls
 
 
@@ -40,7 +44,7 @@ def test_an_admin_import_queues_the_recompute_of_its_county_and_year(clerk, coun
 
     assert not result.has_errors() and not result.has_validation_errors()
     assert SchoolYear.objects.get().updated_by == clerk
-    assert recomputes == [([county.pk], 2024)]
+    assert recomputes == [([county.pk], 2024, "edit")]
 
 
 def test_an_admin_import_of_a_taken_teacher_number_does_not_reveal_the_other_county(
