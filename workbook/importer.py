@@ -9,6 +9,7 @@ the same file changes nothing; a later file replaces that school-year's rows of 
 """
 
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -47,6 +48,7 @@ MODELS = {
 FK_FIELDS = {"school_code": "school_id", "county_code": "county_id", "parent_code": "parent_id"}
 LEVEL_ORDER = {RegionLevel.PROVINCE: 0, RegionLevel.CITY: 1, RegionLevel.COUNTY: 2}
 NEW = object()  # a parent that only exists in the file (dry run)
+_UNSEEN = object()  # a code not converted yet (_once_per_code)
 
 
 def field_name(sheet: Sheet, key: str) -> str:
@@ -80,6 +82,8 @@ class ImportResult:
     # Per sheet with updated rows: (Sheet, its name in the file, fields, [(row, old, new)], more beyond those).
     # Not part of as_dict: workbook.preview turns it into what the page shows.
     updated: list = field(default_factory=list)
+    # Seconds per phase (read and parse each sheet, references, plan, write, commit): what the bench reports.
+    timings: dict = field(default_factory=dict)
 
     @property
     def changed(self) -> bool:
@@ -105,6 +109,11 @@ class _Rejected(Exception):
 # ------------------------------------------------------------------------------------------- references
 
 
+def _column_of(rows: list[tuple[int, tuple]], index: int) -> set:
+    """The distinct values of one column of a parsed sheet's (row number, values) rows."""
+    return {values[index] for _number, values in rows}
+
+
 class Refs:
     """What the file's codes point at: regions and schools in the database and in the file itself."""
 
@@ -119,8 +128,8 @@ class Refs:
         self.file_schools: dict[str, str] = {}
         for key, sheet in parsed.items():
             idx = {c.key: i for i, c in enumerate(sheet.sheet.columns)}
-            for _number, values in sheet.rows:
-                if key == "regions":
+            if key == "regions":
+                for _number, values in sheet.rows:
                     self.file_regions[values[idx["code"]]] = (
                         values[idx["level"]],
                         values[idx["parent_code"]],
@@ -128,15 +137,16 @@ class Refs:
                     region_codes.add(values[idx["code"]])
                     if values[idx["parent_code"]]:
                         region_codes.add(values[idx["parent_code"]])
-                elif key == "schools":
+            elif key == "schools":
+                for _number, values in sheet.rows:
                     self.file_schools[values[idx["code"]]] = values[idx["county_code"]]
                     school_codes.add(values[idx["code"]])
                     region_codes.add(values[idx["county_code"]])
-                else:
-                    if "school_code" in idx:
-                        school_codes.add(values[idx["school_code"]])
-                    if "county_code" in idx:
-                        region_codes.add(values[idx["county_code"]])
+            else:  # one set per sheet, not one add per row: a teacher sheet has 100 000 rows and 2 000 codes
+                if "school_code" in idx:
+                    school_codes.update(_column_of(sheet.rows, idx["school_code"]))
+                if "county_code" in idx:
+                    region_codes.update(_column_of(sheet.rows, idx["county_code"]))
         self._school_codes = list(school_codes)
         self._region_codes = region_codes
         self.refresh()
@@ -197,6 +207,16 @@ def check_references(parsed: dict[str, ParsedSheet], refs: Refs, errors: ErrorLi
     for key, sheet in parsed.items():
         cols = {c.key: i for i, c in enumerate(sheet.sheet.columns)}
         name = sheet.name
+        if key not in ("regions", "schools"):
+            if "school_code" in cols:
+                _by_code(
+                    sheet, "school_code", lambda c: _school_code_problem(c, refs, rejected_schools), errors
+                )
+            elif "county_code" in cols:
+                _by_code(
+                    sheet, "county_code", lambda c: _county_code_problem(c, refs, rejected_regions), errors
+                )
+            continue
         for number, values in sheet.rows:
             if key == "regions":
                 code, level, parent = values[cols["code"]], values[cols["level"]], values[cols["parent_code"]]
@@ -225,31 +245,47 @@ def check_references(parsed: dict[str, ParsedSheet], refs: Refs, errors: ErrorLi
                 elif code in refs.schools and not refs.may_edit(refs.schools[code][1]):
                     # Worded like the school form's refusal: it must not confirm another county's school.
                     errors.add(name, number, "学校标识码", code, CODE_UNAVAILABLE)
-            elif "school_code" in cols:
-                code = values[cols["school_code"]]
-                school = refs.school(code)
-                if school is None and code in rejected_schools:
-                    continue
-                if school is None:
-                    errors.add(name, number, "学校标识码", code, CODE_UNKNOWN)
-                elif school[1] is None:
-                    continue  # the schools sheet already reports its county
-                elif refs.scoped and code not in refs.file_schools and not refs.may_see(school[1]):
-                    # Another county's school reads exactly like a code that does not exist (as its page 404s).
-                    errors.add(name, number, "学校标识码", code, CODE_UNKNOWN)
-                elif not refs.may_edit(school[1]) or (
-                    code in refs.schools and not refs.may_edit(refs.schools[code][1])
-                ):
-                    errors.add(name, number, "学校标识码", code, "该学校属于其他区县，无权导入")
-            elif "county_code" in cols:
-                code = values[cols["county_code"]]
-                county_id = refs.county_id(code)
-                if county_id is None and code in rejected_regions:
-                    continue
-                if county_id is None:
-                    errors.add(name, number, "区县代码", code, "区县代码不存在（或不是县级行政区）")
-                elif not refs.may_edit(county_id):
-                    errors.add(name, number, "区县代码", code, "无权导入其他区县的数据")
+
+
+def _by_code(parsed: ParsedSheet, column: str, problem: Callable, errors: ErrorList) -> None:
+    """Report the rows whose code in `column` has a problem (problem(code) → message or None), in row order. The
+    verdict depends on the code alone, so it is decided once per distinct code, not once per row."""
+    at = parsed.index(column)
+    bad = {code: message for code in _column_of(parsed.rows, at) if (message := problem(code))}
+    if not bad:
+        return
+    label = parsed.sheet.column(column).zh
+    for number, values in parsed.rows:
+        message = bad.get(values[at])
+        if message is not None:
+            errors.add(parsed.name, number, label, values[at], message)
+
+
+def _school_code_problem(code: str, refs: Refs, rejected_schools: set) -> str | None:
+    school = refs.school(code)
+    if school is None and code in rejected_schools:
+        return None
+    if school is None:
+        return CODE_UNKNOWN
+    if school[1] is None:
+        return None  # the schools sheet already reports its county
+    if refs.scoped and code not in refs.file_schools and not refs.may_see(school[1]):
+        # Another county's school reads exactly like a code that does not exist (as its page 404s).
+        return CODE_UNKNOWN
+    if not refs.may_edit(school[1]) or (code in refs.schools and not refs.may_edit(refs.schools[code][1])):
+        return "该学校属于其他区县，无权导入"
+    return None
+
+
+def _county_code_problem(code: str, refs: Refs, rejected_regions: set) -> str | None:
+    county_id = refs.county_id(code)
+    if county_id is None and code in rejected_regions:
+        return None
+    if county_id is None:
+        return "区县代码不存在（或不是县级行政区）"
+    if not refs.may_edit(county_id):
+        return "无权导入其他区县的数据"
+    return None
 
 
 # ------------------------------------------------------------------------------------------- planning
@@ -281,6 +317,7 @@ class Plan:
     county_ids: set = field(default_factory=set)
     new_counties: set = field(default_factory=set)  # codes of counties that only exist in the file
     has_new: bool = False  # some row points at a parent that only exists in the file
+    ref_at: list = field(default_factory=list)  # positions in `change.fields` of the parent ids (or NewRefs)
     # The first updated rows as (row number, stored values, file values), both in `change.fields` order: what the
     # preview shows as old → new before the uploader confirms, without reading the file or the table again.
     updated_sample: list = field(default_factory=list)
@@ -299,29 +336,35 @@ class Plan:
         """Replace the NewRefs by the ids of the parents an earlier plan of the same import has written."""
         if not self.has_new:
             return
-        rows = [self.change.create, self.change.update]
+        # Column by column: only the parent columns can hold a NewRef, and a sheet's converters made one NewRef
+        # per code (_once_per_code), so a column holds a few thousand distinct values, looked up by identity.
+        parts = [part for part in (self.change.create, self.change.update) if part]
+        columns = [list(zip(*part, strict=True)) for part in parts]
+        refs = {
+            value
+            for part_columns in columns
+            for at in self.ref_at
+            for value in set(part_columns[at])
+            if type(value) is NewRef
+        }
         codes: dict = defaultdict(set)
-        for part in rows:
-            for row in part:
-                for value in row:
-                    if type(value) is NewRef:
-                        codes[value.model].add(value.code)
+        for ref in refs:
+            codes[ref.model].add(ref.code)
         ids = {
             (model, code): pk
             for model, wanted in codes.items()
             for code, pk in model.objects.filter(code__in=wanted).values_list("code", "pk")
         }
-
-        def resolved(value):
-            if type(value) is not NewRef:
-                return value
-            found = ids.get((value.model, value.code))
+        resolved = {}
+        for ref in refs:
+            found = ids.get((ref.model, ref.code))
             if found is None:
                 raise _Rejected("a parent of the file was not written")
-            return found
-
-        for part in rows:
-            part[:] = [tuple(resolved(v) for v in row) if NewRef in map(type, row) else row for row in part]
+            resolved[ref] = found
+        for part, part_columns in zip(parts, columns, strict=True):
+            for at in self.ref_at:
+                part_columns[at] = list(map(resolved.get, part_columns[at], part_columns[at]))
+            part[:] = zip(*part_columns, strict=True)
         self.has_new = False
 
 
@@ -370,7 +413,20 @@ def _converters(sheet: Sheet, keys: list[str], refs: Refs, plan: Plan) -> list[t
     convert = {"school_code": school_id, "county_code": county_id}
     if sheet.key == "regions":
         convert["parent_code"] = region_id
-    return [(i, convert[k]) for i, k in enumerate(keys) if k in convert]
+    return [(i, _once_per_code(convert[k])) for i, k in enumerate(keys) if k in convert]
+
+
+def _once_per_code(convert: Callable) -> Callable:
+    """convert, asked once per distinct code (a teacher sheet names 2 000 schools in 100 000 rows)."""
+    done: dict = {}
+
+    def converted(code):
+        found = done.get(code, _UNSEEN)
+        if found is _UNSEEN:
+            found = done[code] = convert(code)
+        return found
+
+    return converted
 
 
 def _counties_of(plan: Plan, parents: set, refs: Refs, of_school: bool) -> None:
@@ -401,16 +457,18 @@ def plan_sheet(parsed: ParsedSheet, refs: Refs, errors: ErrorList) -> Plan:
     key_fields = [field_name(sheet, k) for k in sheet.natural_key]
     plan = Plan(parsed, TableChange(model, fields, key_fields))
     converters = _converters(sheet, keys, refs, plan)
-    getter = itemgetter(*[parsed.index(k) for k in keys])
-    single = len(keys) == 1
-    rows: list[tuple] = []
-    numbers: list[int] = []
-    for number, values in parsed.rows:
-        row = [getter(values)] if single else list(getter(values))
-        for index, convert in converters:
-            row[index] = convert(row[index])
-        rows.append(tuple(row))
-        numbers.append(number)
+    plan.ref_at = [index for index, _convert in converters]
+    # Column-wise (C-level zip and map): the sheet's columns picked and the codes converted without a Python
+    # step per row.
+    numbers: list[int] = [number for number, _values in parsed.rows]
+    columns = list(zip(*(values for _number, values in parsed.rows), strict=True)) or [()] * len(
+        sheet.columns
+    )
+    picked = [columns[parsed.index(k)] for k in keys]
+    for index, convert in converters:
+        picked[index] = list(map(convert, picked[index]))
+    rows: list[tuple] = list(zip(*picked, strict=True))
+    del columns, picked
 
     parent = _parent_field(sheet)
     county_field = parent or ("county_id" if sheet.key == "schools" else None)
@@ -572,7 +630,7 @@ class Committed:
     years: list
 
 
-def commit(plans: list[Plan], *, user, dry_run: bool) -> Committed:
+def commit(plans: list[Plan], *, user, dry_run: bool, timings: dict | None = None) -> Committed:
     """The one step that writes: every checked plan in order (parents first), then the recompute of the counties
     touched, all in one transaction (rolled back for a dry run, so its counts are exactly the real import's).
 
@@ -580,10 +638,14 @@ def commit(plans: list[Plan], *, user, dry_run: bool) -> Committed:
     """
     table_writer = writers.writer()
     user_id = getattr(user, "pk", None)
+    timings = {} if timings is None else timings
     with transaction.atomic():
+        started = time.perf_counter()
         for plan in plans:
             plan.resolve_new()
             table_writer.write(plan.change, user_id=user_id)
+        written = time.perf_counter()
+        timings["write"] = written - started
         counts = _sum_counts(plans)
         county_ids = set().union(*(p.county_ids for p in plans))
         new_counties = set().union(*(p.new_counties for p in plans))
@@ -596,6 +658,9 @@ def commit(plans: list[Plan], *, user, dry_run: bool) -> Committed:
             record_batch(user=user, county_ids=sorted(county_ids), years=years, counts=counts)
             for year in years or [None]:
                 hooks.data_changed(county_ids, year, user=user, trigger=hooks.IMPORT)
+        started = time.perf_counter()  # the transaction ends below: the deferred foreign-key checks run there
+        timings["audit and recompute request"] = started - written
+    timings["commit"] = time.perf_counter() - started
     return Committed(counts, sorted(county_ids), years)
 
 
@@ -619,8 +684,11 @@ def import_workbook(
     """
     result = ImportResult(dry_run=dry_run)
     errors = ErrorList()
+    timings = result.timings
     try:
+        started = time.perf_counter()
         sources = open_source(path, file_name)
+        timings["open"] = time.perf_counter() - started
         result.rows_total = sum(s.total for s in sources)
         decimals = decimal_specs()
         parsed: dict[str, ParsedSheet] = {}
@@ -632,7 +700,9 @@ def import_workbook(
                 if progress is not None:
                     progress(_zh, _base + n, max(result.rows_total, _base + n))
 
+            started = time.perf_counter()
             sheet = parse_sheet(source, errors, decimals, progress=sheet_progress)
+            timings[f"read+parse {source.sheet.key}"] = time.perf_counter() - started
             done += source.total
             if sheet is not None:
                 parsed[source.sheet.key] = sheet
@@ -646,13 +716,16 @@ def import_workbook(
     # Every sheet's header could be read (cell problems only): the codes can still be checked, so the report
     # lists all problems at once instead of revealing them one round at a time.
     if len(parsed) == len(sources) and not (errors and not any(p.rows for p in parsed.values())):
+        started = time.perf_counter()
         refs = Refs(parsed, user)
         check_references(parsed, refs, errors)
+        timings["references"] = time.perf_counter() - started
     if errors:
         return _finish(result, errors)
     # Plan every sheet against the stored rows (parents first; a parent that only exists in the file is a NewRef
     # until it is written), then write all of it in one step. A dry run goes the same way and is rolled back.
     try:
+        started = time.perf_counter()
         plans = []
         for key, sheet in parsed.items():
             if progress is not None:
@@ -663,7 +736,8 @@ def import_workbook(
             return _finish(result, errors)
         if locks.refuse_locked(plans, errors):  # a signed-off county-year (workbook/locks.py)
             return _finish(result, errors)
-        committed = commit(plans, user=user, dry_run=dry_run)
+        timings["plan"] = time.perf_counter() - started
+        committed = commit(plans, user=user, dry_run=dry_run, timings=timings)
         result.updated = [
             (p.sheet.sheet, p.sheet.name, list(p.change.fields), p.updated_sample, p.updated_more)
             for p in plans

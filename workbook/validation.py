@@ -179,10 +179,31 @@ def parse_sheet(source: SheetSource, errors: ErrorList, decimals: dict, progress
     reported_unknown: set[int] = set()
     out = parsed.rows
     done = 0
+    # The fast path (every cell of the file's header matched a column): a row's cells are looked up in their
+    # columns' caches in C (map over the row), each new value parsed once by the cache itself (_ColumnCache). A row
+    # with a cell the caches cannot take (blank where required, wrong, a formula), a blank first cell or another
+    # width, or a repeated key, goes through the loop below, which reports exactly as before.
+    fast = header_ok and not unknown and len(mapping) == header_width
+    caches = [_ColumnCache(mapping[index], decimals) for index in range(header_width)] if fast else []
+    arrange = _arrangement(mapping, sheet) if fast else tuple
+    lookup = dict.__getitem__
     for number, raw in rows:
         done += 1
         if progress is not None and done % 5000 == 0:
             progress(done)
+        if fast and len(raw) == header_width:
+            first = raw[0]
+            if (first and not first.isspace()) if type(first) is str else first is not None:
+                try:
+                    values = arrange(map(lookup, caches, raw))
+                except _SlowCell:
+                    pass
+                else:
+                    key = row_key(values)
+                    if key not in seen:
+                        seen[key] = number
+                        out.append((number, values))
+                        continue
         if _is_blank_row(raw):
             continue
         width = len(raw)
@@ -254,6 +275,69 @@ def parse_sheet(source: SheetSource, errors: ErrorList, decimals: dict, progress
     if progress is not None:
         progress(done)
     return parsed if header_ok else None
+
+
+class _SlowCell(Exception):
+    """A cell the fast path leaves to the row loop (which reports it, or treats it specially)."""
+
+
+class _ColumnCache(dict):
+    """Raw value → parsed value of one column, filled on a miss by what the row loop stores for a good cell.
+
+    Keys of different types may be equal (1 == 1.0 == True): ints and floats parse alike in every parser, but a
+    bool does not (a number column refuses True), so 0 and 1 of any type are never kept, and a bool always misses
+    and is parsed on its own."""
+
+    __slots__ = ("column", "decimals", "text_length")
+
+    def __init__(self, column: Column, decimals: dict):
+        super().__init__()
+        self.column, self.decimals = column, decimals
+        self.text_length = column.max_length if column.kind == "text" else None
+
+    def __missing__(self, value):
+        column, kind = self.column, type(value)
+        text_length = self.text_length
+        result = _MISS
+        if text_length is not None and kind is str:
+            text = value.strip()  # as the row loop's plain-text path
+            if text and text[0] != "'" and len(text) <= text_length and text.isprintable():
+                result = text
+        if result is _MISS:
+            if cells.is_blank(value):
+                if column.required:
+                    raise _SlowCell
+                result = column.default
+            elif kind is str and value.startswith("=") and column.kind != "text":
+                raise _SlowCell
+            else:
+                try:
+                    result = _parse(column, value, self.decimals)
+                except CellError as exc:
+                    raise _SlowCell from exc
+        if len(self) < CACHE_LIMIT and (
+            kind is str or ((kind is float or kind is int) and value != 0 and value != 1)
+        ):
+            self[value] = result
+        return result
+
+
+def _arrangement(mapping: dict, sheet: Sheet):
+    """The parsed cells (an iterable in file order) → the row's values in sheet column order, defaults for the
+    absent columns."""
+    at = {column.key: index for index, column in mapping.items()}
+    order: list[int] = []
+    absent: list = []
+    for column in sheet.columns:
+        if column.key in at:
+            order.append(at[column.key])
+        else:
+            order.append(len(mapping) + len(absent))
+            absent.append(column.default)
+    if order == list(range(len(mapping))):
+        return tuple
+    pick = itemgetter(*order)
+    return lambda parsed_cells: pick([*parsed_cells, *absent])
 
 
 def _report_unknown(raw, unknown, reported, header_width, sheet, parsed, number, errors) -> None:
