@@ -12,17 +12,9 @@ from indicators.models import CountyResult, RecomputeRun
 from schools.models import SchoolYear
 from schools.services import school_year_save
 from tests.indicators.scenes import small_county
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.worker
-
-
-def wait_for(condition, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def stored_students(county, school):

@@ -33,21 +33,13 @@ from indicators.models import CountyResult, RecomputeRun
 from schools.models import SchoolYear
 from tests.factories import CountyFactory
 from tests.indicators.scenes import small_county
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.faults
 
 ROOT = Path(__file__).resolve().parents[2]
 STALE_SECONDS = 3  # the workers' RECOMPUTE_RUN_STALE_SECONDS
 SWEEP_SECONDS = 1  # their beat's RECOMPUTE_SWEEP_SECONDS
-
-
-def wait_for(condition, timeout):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 class PrivateRedis:

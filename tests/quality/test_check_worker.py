@@ -1,25 +1,15 @@
 """A clerk's edit queues the county-year's check as a Celery task on commit, and a real worker runs it (CI's
 PostgreSQL pass with Redis; skipped elsewhere with the reason)."""
 
-import time
-
 import pytest
 
 from quality import services
 from quality.models import CheckRun, Violation
 from schools.services import school_year_save
 from tests.factories import SchoolFactory
+from tests.waiting import wait_for
 
 pytestmark = pytest.mark.worker
-
-
-def wait_for(condition, timeout=60):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def test_a_clerks_edit_is_checked_by_the_worker_after_commit(celery_worker, county, clerk):
