@@ -11,18 +11,15 @@ overview's time); a page read from the cache reads none of them.
 from __future__ import annotations
 
 import hashlib
-import logging
 
-from django.core.cache import cache
 from django.utils import translation
 
+from core import caching
 from indicators import selectors as indicator_selectors
 from indicators.presenter import labels
 from plans import results
 
 from . import overview
-
-log = logging.getLogger(__name__)
 
 KEY_PREFIX = "overview-figures"
 TIMEOUT = 7 * 24 * 3600  # a stamp changes with the results; old entries only wait to expire
@@ -65,16 +62,14 @@ def overview_figures(counties: list, year: int | None, wanted: str | None) -> di
     digest = hashlib.sha1(f"{who}\n{year}\n{wanted}\n{stamp}".encode()).hexdigest()
     key = f"{KEY_PREFIX}:{translation.get_language()}:{digest}"
     by_id = {c.pk: c for c in counties}
-    try:
-        stored = cache.get(key)
-    except Exception:  # the cache backend's own connection errors (Redis down): built, only slower
-        log.warning("overview cache unreachable; figures built", exc_info=True)
-        return _build(counties, year, wanted)
-    if stored is not None:  # the rows keep their county's id: this request's Region rows go back in
-        return {**stored, "rows": [{**r, "county": by_id[r["county"]]} for r in stored["rows"]]}
-    built = _build(counties, year, wanted)
-    try:
-        cache.set(key, {**built, "rows": [{**r, "county": r["county"].pk} for r in built["rows"]]}, TIMEOUT)
-    except Exception:
-        log.warning("overview cache unreachable; figures not kept", exc_info=True)
-    return built
+    # the rows keep their county's id in the cache: this request's Region rows go back in
+    return caching.get_or_build(
+        key,
+        lambda: _build(counties, year, wanted),
+        TIMEOUT,
+        pack=lambda built: {**built, "rows": [{**r, "county": r["county"].pk} for r in built["rows"]]},
+        unpack=lambda stored: {
+            **stored,
+            "rows": [{**r, "county": by_id[r["county"]]} for r in stored["rows"]],
+        },
+    )

@@ -15,15 +15,14 @@ renders through Python (county_tables, core.charts) changes. A cache that cannot
 from __future__ import annotations
 
 import hashlib
-import logging
 from pathlib import Path
 
 from django import template
-from django.core.cache import cache
 from django.utils.safestring import SafeString, mark_safe
 
+from core import caching
+
 register = template.Library()
-log = logging.getLogger(__name__)
 
 FRAGMENTS = 1
 PREFIX = "county_page"
@@ -49,17 +48,7 @@ class ResultFragmentNode(template.Node):
         if not identity:
             return self.nodelist.render(context)
         key = f"{PREFIX}:{FRAGMENTS}:{self.source}:{identity}:{'-'.join(str(n.resolve(context)) for n in self.names)}"
-        try:
-            html = cache.get(key)
-        except Exception:  # the cache backend's own connection errors (Redis down)
-            log.warning("fragment cache unreachable: rendering", exc_info=True)
-            html = None
-        if html is None:
-            html = self.nodelist.render(context)
-            try:
-                cache.set(key, str(html), TIMEOUT)
-            except Exception:
-                log.warning("fragment cache unreachable: not kept", exc_info=True)
+        html = caching.get_or_build(key, lambda: str(self.nodelist.render(context)), TIMEOUT)
         # rendered by the template engine, which escaped it
         return mark_safe(html)
 

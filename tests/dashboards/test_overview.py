@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from dashboards import figures
+from core import caching
 from indicators.rollups import rollups_refresh
 from tests.factories import CountyFactory, RegionFactory, UserFactory
 from tests.plans.conftest import make_report
@@ -107,8 +107,8 @@ def test_the_overview_answers_when_the_cache_cannot_be_reached(client, official,
     def unreachable(*args, **kwargs):
         raise ConnectionError("Redis down")
 
-    monkeypatch.setattr(figures.cache, "get", unreachable)
-    monkeypatch.setattr(figures.cache, "set", unreachable)
+    monkeypatch.setattr(caching.cache, "get", unreachable)
+    monkeypatch.setattr(caching.cache, "set", unreachable)
     data = _chart(_page(client, official), "chart-worst-cv-primary")
     assert [r["label"] for r in data["rows"]] == ["罗庄区", "兰山区"]
 

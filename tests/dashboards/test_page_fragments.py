@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from dashboards.templatetags import result_fragments
+from core import caching
 from indicators import runs
 from schools.models import SchoolYear
 
@@ -81,7 +81,7 @@ def test_an_unreachable_cache_still_shows_the_whole_page(client, computed, count
 
         set = get
 
-    monkeypatch.setattr(result_fragments, "cache", Down())
+    monkeypatch.setattr(caching, "cache", Down())
     response = get(client, clerk, url)
     assert response.status_code == 200
     page = response.content.decode()
