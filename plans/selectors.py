@@ -10,7 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
+from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -30,41 +30,18 @@ def _ancestor_codes(region: Region | None) -> list[str]:
     return codes
 
 
-def _region_codes(user) -> tuple[frozenset[str], frozenset[str]]:
-    """(codes of the user's region and the regions under it, codes of the regions containing it), in one query,
-    kept on the user object for the rest of the request."""
-    cached = getattr(user, "_plan_region_codes", None)
-    if cached is None:
-        region_id = user.region_id
-        own = Q(pk__in=visible_regions(user).values("pk"))  # the scoping rule: its region and those under it
-        above = Q(children__pk=region_id) | Q(children__children__pk=region_id)
-        rows = (
-            Region.objects.filter(own | above)
-            .annotate(
-                own=Case(When(own, then=Value(True)), default=Value(False), output_field=BooleanField())
-            )
-            .values_list("code", "own")
-            .distinct()
-            if region_id
-            else []
-        )
-        rows = list(rows)
-        cached = (
-            frozenset(c for c, is_own in rows if is_own),
-            frozenset(c for c, is_own in rows if not is_own),
-        )
-        user._plan_region_codes = cached
-    return cached
-
-
-def visible_region_codes(user) -> set[str] | None:
-    """Codes of the regions whose plans the user sees; None means every region (administrators)."""
-    if not user or not user.is_authenticated:
-        return set()
+def visible_region_codes(user) -> QuerySet[Region] | None:
+    """Codes of the regions whose plans the user sees — its region, those under it and those containing it — as
+    a subquery of the statement that reads the plans (not a read of its own); None means every region
+    (administrators)."""
+    if not user or not user.is_authenticated or not (user.is_admin or user.region_id):
+        return Region.objects.none().values("code")
     if user.is_admin:
         return None
-    own, above = _region_codes(user)
-    return set(own | above)
+    region_id = user.region_id
+    own = Q(pk__in=visible_regions(user).values("pk"))  # the scoping rule: its region and those under it
+    above = Q(children__pk=region_id) | Q(children__children__pk=region_id)
+    return Region.objects.filter(own | above).values("code")
 
 
 def plan_list(*, user) -> QuerySet[Plan]:
