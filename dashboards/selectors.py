@@ -1,5 +1,7 @@
 """Reads that span the registry for the dashboards' pages."""
 
+import datetime
+
 from django.db.models import Count, F, FilteredRelation, Max, Q, Sum
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -269,8 +271,9 @@ def school_facts(*, school_code: str, county_id: int, year: int) -> dict | None:
     return row
 
 
-def result_years(*, county_id: int) -> list[int]:
-    """The years the county has a stored result for, newest first (the dashboard's year switch)."""
+def result_computations(*, county_id: int) -> list[tuple[int, datetime.datetime]]:
+    """(year, when it was computed) of every stored result of the county, newest first: the dashboard's year
+    switch, and what its trend over the years depends on."""
     return list(
-        CountyResult.objects.filter(county_id=county_id).order_by("-year").values_list("year", flat=True)
+        CountyResult.objects.filter(county_id=county_id).order_by("-year").values_list("year", "computed_at")
     )

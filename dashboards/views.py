@@ -8,12 +8,14 @@ outside the user's region answers 404.
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 
 from core.choices import RegionLevel
 from core.scoping import can_edit_county, editable_counties, visible_counties
 from indicators import presenter
 from indicators import selectors as indicator_selectors
 from indicators.presenter import dashboard as words
+from indicators.presenter.views import computed_at, rule_set_text
 from plans import results
 from plans import selectors as plan_selectors
 from plans import services as plan_services
@@ -163,18 +165,26 @@ def county_report(request, code: str):
     county = get_object_or_404(visible_counties(request.user).select_related("parent__parent"), code=code)
     year = request.GET.get("year")
     year = int(year) if year and year.isdigit() else None
-    report = indicator_selectors.report(county.pk, year=year)
+    stored = indicator_selectors.stored_result(county.pk, year=year)
+    can_create = plan_services.can_create_project(request.user)
     context = {
         "county": county,
         "year": year,
-        "report": report,
+        "report": stored,
         "tab": "report",
         # the stamp; a recompute under way is the pending note of the page itself
-        "freshness": words.freshness(report, None) if report is not None and report.stamp else None,
-        "view": presenter.present(report, indicator_selectors.school_names(county.pk)) if report else None,
+        "freshness": words.freshness_of(computed_at(stored), rule_set_text(stored), None) if stored else None,
+        # read inside the page's cached part only: presented on a miss
+        "view": SimpleLazyObject(
+            lambda: presenter.present(stored.report(), indicator_selectors.school_names(county.pk))
+        )
+        if stored
+        else None,
         "alerts": _alerts(request.user, county=county),
-        "can_create": plan_services.can_create_project(request.user),
+        "can_create": can_create,
+        # the links to draw up a project from a failing figure are the one switch of the cached part
+        "result_key": result_key(stored, county.code, stored.year, "create" if can_create else "read")
+        if stored
+        else "",
     }
-    # the links to draw up a project from a failing figure are the one switch of the cached parts
-    context["result_key"] = result_key(report, "create" if context["can_create"] else "read")
     return render(request, "indicators/county_report.html", context)

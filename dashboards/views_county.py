@@ -11,14 +11,16 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 
 from core.scoping import can_edit_county, visible_counties
 from indicators import presenter
 from indicators import selectors as indicator_selectors
 from indicators.presenter import dashboard as words
-from indicators.presenter.views import computed_at
+from indicators.presenter.views import Stamped, computed_at, rule_set_text
 from indicators.report.model import Report
+from indicators.selectors import StoredResult
 
 from . import charts, selectors
 
@@ -34,16 +36,17 @@ def explain_base(code: str) -> str:
     return reverse("dashboards:explain", args=[code, "_"])[:-2]
 
 
-def result_key(report: Report | None, *switches: object) -> str:
+def result_key(stored: Stamped | None, county_code: str, year: int, *switches: object) -> str:
     """The identity of a stored result as a page shows it, which keys the page's cached fragments
     (templatetags/result_fragments.py): county, year, when it was computed (a recompute stores a new time), the
-    rule-set versions, the reader's language and the page's own switches. Empty when nothing is stored."""
-    if report is None or report.stamp is None:
+    rule-set versions, the reader's language and the page's own switches (the dashboard's trend over the years
+    names every year's computation). Empty when nothing is stored."""
+    if stored is None or stored.stamp is None:
         return ""
-    stamp = report.stamp
+    stamp = stored.stamp
     parts = [
-        report.county.code,
-        str(report.year),
+        county_code,
+        str(year),
         stamp.computed_at,
         ",".join(f"{r.code}@{r.version}" for r in stamp.rule_sets),
         get_language() or "",
@@ -72,56 +75,92 @@ def _histogram(view, sizes) -> dict:
     return charts.class_histogram(view, sizes().get(view.key, []))
 
 
-def freshness(report: Report | None, county_id: int):
+def freshness(stored: StoredResult | None):
     """The stamp and notice of a stored result (None: nothing stored)."""
-    if report is None or report.stamp is None:
+    if stored is None:
         return None
-    result_at = computed_at(report)
-    state = indicator_selectors.freshness(county_id, report.year, result_at)
-    return words.freshness(report, state)
+    result_at = computed_at(stored)
+    state = indicator_selectors.freshness(stored.county_id, stored.year, result_at)
+    return words.freshness_of(result_at, rule_set_text(stored), state)
+
+
+class _Dashboard:
+    """What the dashboard shows of the stored figures, built only when a cached part of the page is missing: a
+    page whose parts are cached reads neither the report's JSON nor the school names, and presents nothing."""
+
+    def __init__(self, county, stored: StoredResult):
+        self.county = county
+        self.stored = stored
+
+    @functools.cached_property
+    def report(self) -> Report:
+        return self.stored.report()
+
+    @functools.cached_property
+    def view(self):
+        return presenter.present(self.report, indicator_selectors.school_names(self.county.pk))
+
+    @functools.cached_property
+    def stages(self) -> list[dict]:
+        stages = []
+        for stage in self.view.resource:
+            block = self.report.quality_2017.stages[stage.key]
+            bars = _StageCharts(stage, {code: f.threshold for code, f in block.indicators.items()})
+            cards = [
+                {"row": row, "chart": functools.partial(bars.of, row.code), "unit": words.unit_of(row.code)}
+                for row in stage.indicators
+            ]
+            stages.append({"view": stage, "cards": cards})
+        return stages
+
+    @functools.cached_property
+    def class_size(self) -> list[dict]:
+        sizes = functools.cache(
+            lambda: selectors.class_sizes(county_id=self.county.pk, year=self.stored.year)
+        )
+        return [{"view": c, "chart": functools.partial(_histogram, c, sizes)} for c in self.view.class_size]
+
+    @functools.cached_property
+    def ratio_chart(self):
+        return charts.ratio_trend(self.view.ratio, selectors.ratio_history(county_id=self.county.pk))
+
+    @functools.cached_property
+    def achievement(self):
+        return words.achievement_rows(self.report, self.view)
 
 
 @login_required
 def county_dashboard(request, code: str):
     county = get_object_or_404(visible_counties(request.user), code=code)
     year = _year(request)
-    report = indicator_selectors.report(county.pk, year=year)
+    stored = indicator_selectors.stored_result(county.pk, year=year)
+    # every year's computation, newest first: the year switch, and the trend chart's part of the key
+    computations = selectors.result_computations(county_id=county.pk)
     context = {
         "county": county,
         "year": year,
-        "report": report,
+        "report": stored,
         "tab": "dashboard",
         "may_recompute": can_edit_county(request.user, county.pk),
-        "years": selectors.result_years(county_id=county.pk),
+        "years": [y for y, _at in computations],
     }
-    if report is None:
+    if stored is None:
         return render(request, "dashboards/county.html", context)
-    view = presenter.present(report, indicator_selectors.school_names(county.pk))
-    stages = []
-    for stage in view.resource:
-        block = report.quality_2017.stages[stage.key]
-        bars = _StageCharts(stage, {code: f.threshold for code, f in block.indicators.items()})
-        # the template calls each chart (a partial) inside its cached fragment: built only on a miss
-        cards = [
-            {"row": row, "chart": functools.partial(bars.of, row.code), "unit": words.unit_of(row.code)}
-            for row in stage.indicators
-        ]
-        stages.append({"view": stage, "cards": cards})
-    sizes = functools.cache(lambda: selectors.class_sizes(county_id=county.pk, year=report.year))
+    shown = _Dashboard(county, stored)
     context.update(
         {
-            "view": view,
-            "stages": stages,
-            "basic": {b.key: b for b in view.basic},
-            "class_size": [
-                {"view": c, "chart": functools.partial(_histogram, c, sizes)} for c in view.class_size
-            ],
-            "ratio_chart": charts.ratio_trend(view.ratio, selectors.ratio_history(county_id=county.pk)),
-            "achievement": words.achievement_rows(report, view),
-            "freshness": freshness(report, county.pk),
+            # the template reads these inside its cached part only: built on a miss
+            "view": SimpleLazyObject(lambda: shown.view),
+            "stages": SimpleLazyObject(lambda: shown.stages),
+            "class_size": SimpleLazyObject(lambda: shown.class_size),
+            "ratio_chart": SimpleLazyObject(lambda: shown.ratio_chart),
+            "achievement": SimpleLazyObject(lambda: shown.achievement),
+            "freshness": freshness(stored),
             "explain_base": explain_base(county.code),
             "rounded_up": words.WORDS["rounded_up"],
-            "result_key": result_key(report),
+            "result_key": result_key(
+                stored, county.code, stored.year, ",".join(f"{y}@{at.isoformat()}" for y, at in computations)
+            ),
         }
     )
     return render(request, "dashboards/county.html", context)

@@ -6,6 +6,7 @@ county ids through `core.scoping` first.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable
 from typing import Any
@@ -20,7 +21,7 @@ from teachers.models import Teacher
 from . import rules
 from .inputs import current_rule_set
 from .models import CountyResult, IndicatorResult, RecomputeRun, RegionRollup, RuleSet, UnitResult
-from .report.model import Report, RuleSetRef, Stamp, read_achievement, worst_rate_vs_urban_quality
+from .report.model import County, Report, RuleSetRef, Stamp, read_achievement, worst_rate_vs_urban_quality
 
 # ---------------------------------------------------------------- rule sets
 
@@ -87,6 +88,60 @@ def county_result(county_id: int, year: int | None = None) -> CountyResult | Non
     if year is None:
         return qs.order_by("-year").first()
     return qs.filter(year=year).first()
+
+
+class StoredResult:
+    """A stored result without its figures: the county, year and stamp, which identify what a page shows (its
+    cached parts are keyed on them), read without the report's JSON (a county's 250 kB). `report()` reads and
+    parses the figures when a page has to render them."""
+
+    def __init__(self, result: CountyResult):
+        self.pk = result.pk
+        self.county_id = result.county_id
+        self.county = County(result.county.code, result.county.name)
+        self.year = result.year
+        self.stamp = _stamp(result)
+        self._computed_at = result.computed_at
+
+    @functools.cached_property
+    def _report(self) -> Report:
+        # the figures of this very computation; a recompute in between (the row rewritten) reads the newer ones
+        stored = (
+            CountyResult.objects.filter(pk=self.pk, computed_at=self._computed_at)
+            .values_list("report", flat=True)
+            .first()
+        )
+        if stored is None:
+            newer = report(self.county_id, self.year)
+            if newer is None:
+                raise CountyResult.DoesNotExist(f"county {self.county_id}, {self.year}: result removed")
+            return newer
+        return Report.from_json(stored).stamped(self.stamp)
+
+    def report(self) -> Report:
+        return self._report
+
+
+def stored_result(county_id: int, year: int | None = None) -> StoredResult | None:
+    """The stored result of a county (year None = latest stored), its figures read only when asked for."""
+    qs = (
+        CountyResult.objects.select_related("rule_set", "basic_rule_set", "county")
+        .filter(county_id=county_id)
+        .only(
+            "pk",
+            "county_id",
+            "year",
+            "computed_at",
+            "rule_set__code",
+            "rule_set__version",
+            "basic_rule_set__code",
+            "basic_rule_set__version",
+            "county__code",
+            "county__name",
+        )
+    )
+    result = qs.order_by("-year").first() if year is None else qs.filter(year=year).first()
+    return None if result is None else StoredResult(result)
 
 
 def report(county_id: int, year: int | None = None) -> Report | None:

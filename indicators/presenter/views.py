@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from ..engine import TABLE
 from ..report.model import (
     Item,
     Report,
     StageBlock,
+    Stamp,
     UnitFigures,
 )
 from . import items as item_text
@@ -501,7 +502,14 @@ class ReportView:
         return next(p for p in self.parts if p.key == key)
 
 
-def computed_at(report: Report) -> datetime.datetime | str | None:
+class Stamped(Protocol):
+    """A report, or a stored result read without its figures (indicators.selectors.StoredResult)."""
+
+    @property
+    def stamp(self) -> Stamp | None: ...
+
+
+def computed_at(report: Stamped) -> datetime.datetime | str | None:
     """The stamp's ISO time as a datetime (so a page shows it in local time); unparsable: as is."""
     if report.stamp is None:
         return None
@@ -511,7 +519,7 @@ def computed_at(report: Report) -> datetime.datetime | str | None:
         return report.stamp.computed_at
 
 
-def rule_set_text(report: Report) -> str:
+def rule_set_text(report: Stamped) -> str:
     if report.stamp is None:
         return ""
     ref = report.stamp.rule_set

@@ -1,12 +1,15 @@
 """The parts of the county dashboard and the detailed report that show nothing but the stored result are kept in
 the cache under the result's identity: a reader never sees another result's figures, language or links."""
 
+import json
 import re
 
 import pytest
 
 from core import caching
 from indicators import runs
+from indicators.models import CountyResult
+from plans.models import Plan, Project
 from schools.models import SchoolYear
 
 from .test_county_dashboard import YEAR, computed_county, get
@@ -98,3 +101,36 @@ def test_another_countys_clerk_still_gets_404_once_the_page_is_cached(
     for url in (f"/counties/{county.code}/", f"/indicators/counties/{county.code}/"):
         assert get(client, clerk, url).status_code == 200
         assert get(client, other_clerk, url).status_code == 404
+
+
+@pytest.mark.parametrize("url", ["/counties/{code}/", "/indicators/counties/{code}/"])
+def test_a_project_drawn_up_after_the_page_was_kept_is_listed_on_the_next_read(
+    client, computed, county, clerk, url
+):
+    url = url.format(code=county.code)
+    assert "兰山区生均用房改扩建" not in get(client, clerk, url).content.decode()
+    Project.objects.create(
+        plan=Plan.objects.get(slug="linyi-rural-education-2023"),
+        title="兰山区生均用房改扩建",
+        county=county,
+        indicator_code="Q4",
+    )
+    assert "兰山区生均用房改扩建" in get(client, clerk, url).content.decode()
+
+
+def degree_ratio_years(page: str) -> list[str]:
+    """The years of the dashboard's urban–rural degree ratio trend, from its chart's data."""
+    found = re.search(r'<script id="chart-degree-ratio" type="application/json">(.*?)</script>', page, re.S)
+    assert found
+    return json.loads(found.group(1))["x"]
+
+
+def test_a_result_stored_for_an_earlier_year_joins_the_dashboards_trend_once_the_page_was_kept(
+    client, computed, county, clerk
+):
+    url = f"/counties/{county.code}/"
+    assert degree_ratio_years(get(client, clerk, url).content.decode()) == [str(YEAR)]
+    earlier = CountyResult.objects.get(county=county, year=YEAR)
+    earlier.pk, earlier.year = None, YEAR - 1
+    earlier.save()
+    assert degree_ratio_years(get(client, clerk, url).content.decode()) == [str(YEAR - 1), str(YEAR)]

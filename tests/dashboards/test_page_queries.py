@@ -21,6 +21,7 @@ LIMIT = 15
 PAGES = [
     "/?stay=1",  # the home page itself: without ?stay a clerk or an official is sent to a dashboard
     "/indicators/",
+    "/counties/{county}/",
     "/indicators/counties/{county}/",
     "/schools/",
     "/schools/{school}/",
