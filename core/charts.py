@@ -106,6 +106,11 @@ def _status_text(passed: bool | None) -> str:
     return _("达标") if passed else _("未达标")
 
 
+def _status_texts() -> dict[bool | None, str]:
+    """The pass words once per chart, not once per row (a dashboard's charts have ~2 000 rows)."""
+    return {passed: _status_text(passed) for passed in (True, False, None)}
+
+
 def _threshold(value: Any, label: Any, direction: str) -> dict | None:
     value = number(value)
     if value is None:
@@ -208,11 +213,12 @@ def bar_against_threshold(
     ranked = _ranked_rows(rows, line, direction, digits)
     data = {"unit": unit, "digits": digits, "threshold": line, "rows": ranked}
     columns = [label_heading or _("学校"), _with_unit(_("数值"), unit), _("是否达标")]
+    words = _status_texts()
     table = [
         [
             _cell(r["label"], head=True),
             _cell(r["display"], num=True),
-            _cell(_status_text(r["pass"]), status=_status(r["pass"])),
+            _cell(words[r["pass"]], status=_status(r["pass"])),
         ]
         for r in ranked
     ]
@@ -257,6 +263,7 @@ def ranked_bars(
     if any(r["pass"] is not None for r in ranked):
         columns.append(_("是否达标"))
     table = []
+    words = _status_texts()
     for r in ranked:
         cells = [
             _cell(r["rank"] if r["rank"] is not None else "—", num=True),
@@ -264,7 +271,7 @@ def ranked_bars(
             _cell(r["display"], num=True),
         ]
         if len(columns) == 4:
-            cells.append(_cell(_status_text(r["pass"]), status=_status(r["pass"])))
+            cells.append(_cell(words[r["pass"]], status=_status(r["pass"])))
         table.append(cells)
     caption = caption or _threshold_caption(line, unit)
     return _spec("ranked_bar", title, caption, key, data, columns, table)
