@@ -9,7 +9,8 @@ county dashboard is also measured on its own.
 
 The readers sign in first (20 password hashes saturate both CPUs for a few seconds: signing in is not reading);
 the measured window starts when the last one is in — the statistics are reset then — and lasts LOAD_DURATION
-(default 60 s), after which the run stops. The sign-ins' own times are printed before the reset.
+(default 60 s), after which the run stops. The sign-ins' own times are printed before the reset. Each reader
+starts reading at a random moment of the first second (as the 1 s pause would spread them), not all at once.
 """
 
 import itertools
@@ -84,6 +85,9 @@ class Reader(Portal):
         self.sign_in(next(self.accounts))
         _window.reader_in(self.environment)
         _window.open.wait()
+        # readers come to their pages independently: released together by the window, they would otherwise
+        # keep asking in step, 20 requests at once every second
+        gevent.sleep(random.uniform(0, 1))
 
     @task
     def login_floor(self):

@@ -6,6 +6,10 @@
 # starts (password hashing is not reading). Prints the median and p95 of each page.
 #
 #   PAGES_DB=junheng_bench_pages LOAD_DURATION=60s bash bench/run_pages_load.sh
+#
+# PAGES_CACHE=redis://127.0.0.1:6379/<db> keeps the pages' cache in Redis, as production does (REDIS_URL): the
+# gunicorn workers share it, so a page is built once, not once per worker. That database is emptied first (the
+# run starts as after a recompute). Without it each worker keeps its own cache in memory.
 set -euo pipefail
 
 # shellcheck source=bench/load_lib.sh
@@ -23,6 +27,10 @@ trap 'exit 143' TERM INT
 ensure_locust
 production_settings "$PAGES_DB" "$WORK"
 export CELERY_BROKER_URL=""
+if [ -n "${PAGES_CACHE:-}" ]; then
+    export REDIS_URL="$PAGES_CACHE"
+    "$PY" manage.py shell -v 0 -c "from django.core.cache import cache; cache.clear()"
+fi
 "$PY" manage.py collectstatic --noinput -v 0
 
 read -r LOAD_READERS LOAD_COUNTY LOAD_CITY LOAD_SCHOOLS <<<"$("$PY" manage.py shell -v 0 -c "
@@ -55,6 +63,6 @@ LOAD_DURATION="$LOAD_DURATION" "$ROOT/.venv/bin/locust" -f bench/locust_pages.py
     --users 20 --spawn-rate 10 --stop-timeout 30 --only-summary --csv "$LOAD_OUT/pages" \
     --exit-code-on-error 1 --loglevel WARNING || rc=$?
 stats_table "$LOAD_OUT/pages_stats.csv"
-echo "workers: WEB_CONCURRENCY=${WEB_CONCURRENCY:-default of deploy/gunicorn.conf.py}; machine after: $(machine)"
+echo "workers: WEB_CONCURRENCY=${WEB_CONCURRENCY:-default of deploy/gunicorn.conf.py}; cache: ${PAGES_CACHE:-per-worker memory}; machine after: $(machine)"
 if grep -E "Traceback|Internal Server Error" "$WORK/gunicorn.log"; then echo "errors in gunicorn's log" >&2; exit 1; fi
 exit "$rc"
