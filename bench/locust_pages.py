@@ -35,6 +35,23 @@ _officials = itertools.cycle(OFFICIALS)
 _clerks = itertools.cycle(CLERKS)
 
 
+def _server_cpu_seconds() -> float | None:
+    """CPU time used so far by gunicorn (LOAD_SERVER_PID, its master) and its workers, from /proc: what the pages
+    cost the server, less sensitive than the clock to what else runs on the machine."""
+    master = os.environ.get("LOAD_SERVER_PID")
+    if not master:
+        return None
+    try:
+        children = open(f"/proc/{master}/task/{master}/children").read().split()
+        ticks = 0
+        for pid in [master, *children]:
+            fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+    except OSError:
+        return None
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
 class _Window:
     """Counts the readers signed in; when the last one is, resets the statistics and ends the run MEASURED seconds
     later."""
@@ -42,6 +59,7 @@ class _Window:
     def __init__(self):
         self.signed_in = 0
         self.open = Event()
+        self.cpu_at_open: float | None = None
 
     def reader_in(self, environment) -> None:
         self.signed_in += 1
@@ -57,7 +75,19 @@ class _Window:
         )
         stats.clear_all()
         self.open.set()
-        gevent.spawn_later(MEASURED, environment.runner.quit)
+        self.cpu_at_open = _server_cpu_seconds()
+        gevent.spawn_later(MEASURED, self.close, environment)
+
+    def close(self, environment) -> None:
+        cpu = _server_cpu_seconds()
+        served = environment.stats.total.num_requests
+        if cpu is not None and self.cpu_at_open is not None and served:
+            print(
+                f"gunicorn's CPU over the measured window: {cpu - self.cpu_at_open:.1f} s for {served} requests, "
+                f"{1000 * (cpu - self.cpu_at_open) / served:.1f} ms per request (its workers; PostgreSQL apart)",
+                flush=True,
+            )
+        environment.runner.quit()
 
 
 _window = _Window()

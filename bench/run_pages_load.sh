@@ -59,7 +59,7 @@ echo "--- locust: 20 readers signed in, then $LOAD_DURATION measured, 1 s pause 
 rm -f "$LOAD_OUT"/pages_*.csv
 rc=0
 # no --run-time: the locustfile signs everyone in, resets the statistics and ends the run LOAD_DURATION later
-LOAD_DURATION="$LOAD_DURATION" "$ROOT/.venv/bin/locust" -f bench/locust_pages.py --headless --host "$base" \
+LOAD_SERVER_PID="${pids[0]}" LOAD_DURATION="$LOAD_DURATION" "$ROOT/.venv/bin/locust" -f bench/locust_pages.py --headless --host "$base" \
     --users 20 --spawn-rate 10 --stop-timeout 30 --only-summary --csv "$LOAD_OUT/pages" \
     --exit-code-on-error 1 --loglevel WARNING || rc=$?
 stats_table "$LOAD_OUT/pages_stats.csv"
