@@ -47,6 +47,8 @@ def _server_cpu_seconds() -> float | None:
         for pid in [master, *children]:
             fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
             ticks += int(fields[11]) + int(fields[12])  # utime, stime
+            if pid == master:  # cutime, cstime: the workers gunicorn replaced (max_requests) and reaped
+                ticks += int(fields[13]) + int(fields[14])
     except OSError:
         return None
     return ticks / os.sysconf("SC_CLK_TCK")
