@@ -358,9 +358,15 @@ def workbook_child(kind: str, path: str) -> None:
 
         if os.environ.get("BENCH_AUDIT") == "off":  # --audit-compare: the import without its audit record
             importer.record_batch = lambda **kwargs: {}
+        from django.contrib.auth import get_user_model
+
+        # --user: as a signed-in administrator (the rows' updated_by and the history rows name the user)
+        user = None
+        if os.environ.get("BENCH_USER"):
+            user = get_user_model().objects.get(username=os.environ["BENCH_USER"])
         start = time.perf_counter()
-        with importing(None):  # as the web flow and the import_workbook command run it
-            result = import_workbook(path)
+        with importing(None, user=user):  # as the web flow and the import_workbook command run it
+            result = import_workbook(path, user=user)
         seconds = time.perf_counter() - start
         assert result.ok, result.errors[:3]
         if kind == "again":
@@ -402,6 +408,12 @@ def workbook_main(args) -> None:
     folder = Path(tempfile.mkdtemp(prefix="bench-workbook-"))
     files = workbook_prepare(args.schools, args.teachers_per_school, args.classes_per_school, folder)
     county_id, teachers = files["county"].pk, files["teachers"]
+    if args.user:
+        from django.contrib.auth import get_user_model
+
+        get_user_model().objects.get_or_create(
+            username=args.user, defaults={"is_superuser": True, "is_staff": True}
+        )
 
     def child(kind: str, path: Path, audit: str = "on") -> dict:
         out = (
@@ -409,7 +421,7 @@ def workbook_main(args) -> None:
                 [sys.executable, __file__, "--workbook-child", kind, str(path)],
                 capture_output=True,
                 text=True,
-                env={**os.environ, "BENCH_AUDIT": audit},
+                env={**os.environ, "BENCH_AUDIT": audit, "BENCH_USER": args.user or ""},
                 check=True,
             )
             .stdout.strip()
@@ -455,7 +467,8 @@ def workbook_main(args) -> None:
     print(
         f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python "
         f"{platform.python_version()}, PostgreSQL {connection.pg_version // 10000}; load at the end "
-        f"{os.getloadavg()[0]:.1f}; {args.repeat} rounds, order rotating"
+        f"{os.getloadavg()[0]:.1f}; {args.repeat} rounds, order rotating; "
+        f"importing as {args.user or 'the system (no user)'}"
     )
     print("Rows per sheet: " + ", ".join(f"{k.removesuffix('.csv')} {v:,}" for k, v in files["rows"].items()))
     print(
@@ -527,6 +540,10 @@ def main():
     parser.add_argument("--teachers-per-school", type=int, default=53)
     parser.add_argument("--classes-per-school", type=int, default=20)
     parser.add_argument("--workbook-child", nargs=2, help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--user",
+        help="with --workbook: import as this user (an administrator; created if missing) instead of the system",
+    )
     parser.add_argument(
         "--audit-compare",
         action="store_true",

@@ -27,7 +27,7 @@ from django.db import connection, models
 from django.utils import timezone
 
 BATCH = 2000  # rows per bulk_create statement
-CHUNK = 20_000  # rows per COPY statement: bounds the text buffer whatever the file size
+CHUNK = 20_000  # rows formatted at a time for COPY: bounds the text buffer whatever the file size
 COPY_READ = 1 << 20  # characters psycopg2 reads from the buffer per message to the server (default 8 192)
 STAMPS = ("created_at", "updated_at", "updated_by_id")
 
@@ -132,28 +132,53 @@ class PostgresWriter(Writer):
 
     def _copy(self, table: str, columns: Sequence[str], not_null_text, rows: Iterable[tuple], tail: tuple):
         """COPY rows (+ the same tail values on each) in CSV: an empty unquoted cell is NULL, except in NOT NULL
-        text columns (FORCE_NOT_NULL), where it is the empty string the row holds."""
+        text columns (FORCE_NOT_NULL), where it is the empty string the row holds.
+
+        One COPY per table, fed by `_CsvStream`: PostgreSQL parses and inserts what it has received while this
+        process formats the next rows (two cores work at once), and the text held is one chunk whatever the table."""
         forced = [c for c in columns if c in not_null_text]
         force = f", FORCE_NOT_NULL ({', '.join(_q(c) for c in forced)})" if forced else ""
         sql = f"COPY {table} ({', '.join(_q(c) for c in columns)}) FROM STDIN WITH (FORMAT csv{force})"
-        buffer = io.StringIO()
         # The tail (defaults, stamps) is the same on every row: rendered once, it ends each line.
         suffix = io.StringIO()
         csv.writer(suffix, lineterminator="").writerow(tail)
-        ending = f",{suffix.getvalue()}\n" if tail else "\n"
-        writer = csv.writer(buffer, lineterminator=ending)
+        stream = _CsvStream(rows, f",{suffix.getvalue()}\n" if tail else "\n")
+        if not stream.peek():
+            return
         with connection.cursor() as cursor, connection.wrap_database_errors:  # Django's errors, as execute()
-            raw = cursor.cursor
-            rows = iter(rows)
-            while True:
-                # writerows: the rows are formatted in C, CHUNK at a time, without a Python step per row
-                buffer.seek(0)
-                buffer.truncate()
-                writer.writerows(islice(rows, CHUNK))
-                if not buffer.tell():
-                    break
-                buffer.seek(0)
-                raw.copy_expert(sql, buffer, size=COPY_READ)
+            cursor.cursor.copy_expert(sql, stream, size=COPY_READ)
+
+
+class _CsvStream:
+    """The file psycopg2's copy_expert reads: rows formatted as CSV lines by `csv.writer.writerows` (in C, CHUNK
+    rows at a time, without a Python step per row), handed out `size` characters per read."""
+
+    def __init__(self, rows: Iterable[tuple], ending: str):
+        self.rows = iter(rows)
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator=ending)
+        self.text = ""
+        self.at = 0
+
+    def peek(self) -> bool:
+        """Whether there is anything to send (formats the first chunk)."""
+        if self.at >= len(self.text):
+            self._fill()
+        return self.at < len(self.text)
+
+    def read(self, size: int = -1) -> str:
+        if self.at >= len(self.text):
+            self._fill()
+        end = len(self.text) if size < 0 else self.at + size
+        piece = self.text[self.at : end]
+        self.at += len(piece)
+        return piece
+
+    def _fill(self) -> None:
+        self.buffer.seek(0)
+        self.buffer.truncate()
+        self.writer.writerows(islice(self.rows, CHUNK))
+        self.text, self.at = self.buffer.getvalue(), 0
 
 
 def insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[tuple], *, user_id=None) -> int:

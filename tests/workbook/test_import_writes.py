@@ -178,6 +178,21 @@ def test_text_with_commas_quotes_backslashes_and_line_breaks_is_stored_as_typed(
     assert import_workbook(path).changed is False
 
 
+def test_a_sheet_longer_than_a_chunk_and_a_read_is_written_whole_and_as_typed(tmp_path, county, monkeypatch):
+    # Tiny chunks and reads: lines cross the pieces the COPY stream hands out, and chunk ends fall mid-sheet.
+    monkeypatch.setattr(writers, "CHUNK", 2)
+    monkeypatch.setattr(writers, "COPY_READ", 7)
+    names = {f"T{n}": f'李"{n}",\n第{n}行' for n in range(7)}
+    path = write_xlsx(
+        tmp_path / "f.xlsx", basic_sheets(teachers=[teacher_row(k, 姓名=v) for k, v in names.items()])
+    )
+
+    assert import_workbook(path).ok
+
+    assert dict(Teacher.objects.values_list("teacher_id", "name")) == names
+    assert not import_workbook(path).changed
+
+
 def test_decimals_blanks_and_booleans_round_trip(tmp_path, county):
     sheets = basic_sheets()
     sheets["学校学年数据"] = [YEAR_HEADER, [2024, "3713020001", "1,234", "１２３４.５６７", None]]
