@@ -44,8 +44,11 @@ def code_version() -> bytes:
     """The reader's identity: the source of the modules that turn a file into parsed rows, the models' decimal
     places and the payload layout. A kept file written by any other version is not used."""
     digest = hashlib.sha256(f"{FORMAT}\n{sorted(decimal_specs().items())!r}\n".encode())
-    for module in (readers, cells, validation, spec):
-        digest.update(Path(module.__file__).read_bytes())
+    try:
+        for module in (readers, cells, validation, spec):
+            digest.update(Path(module.__file__).read_bytes())
+    except (OSError, TypeError):  # no source to read: a version of this process only, so nothing kept is reused
+        return os.urandom(DIGEST)
     return digest.digest()
 
 
