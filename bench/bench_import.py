@@ -358,6 +358,7 @@ def workbook_child(kind: str, path: str) -> None:
                     "COPY bench_copy_floor FROM STDIN WITH (FORMAT csv, HEADER true, ENCODING 'GB18030')", fh
                 )
         seconds = time.perf_counter() - start
+        cpu = None
         timings: dict = {}
     else:
         from audit.context import importing
@@ -366,15 +367,15 @@ def workbook_child(kind: str, path: str) -> None:
 
         if os.environ.get("BENCH_AUDIT") == "off":  # --audit-compare: the import without its audit record
             importer.record_batch = lambda **kwargs: {}
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         with importing(None):  # as the web flow and the import_workbook command run it
             result = import_workbook(path)
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         assert result.ok, result.errors[:3]
         if kind == "again":
             assert not result.changed, result.counts
         timings = getattr(result, "timings", None) or {}
-    print(json.dumps({"seconds": seconds, "peak_mb": round(_peak_rss_mb()), "timings": timings}))
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": round(_peak_rss_mb()), "timings": timings}))
 
 
 def confirm_child(kind: str, batch_id: str) -> None:
@@ -397,14 +398,14 @@ def confirm_child(kind: str, batch_id: str) -> None:
     batch = ImportBatch.objects.get(pk=int(batch_id))
     if kind == "confirm_full":  # as before the kept parse: the confirm reads and parses the file again
         kept.discard(batch)
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     if kind == "preview":
         batch = batches.batch_validate(batch.pk)
         wanted = ImportBatch.Status.PREVIEW
     else:
         batch = batches.batch_run(batch.pk, user=None)
         wanted = ImportBatch.Status.DONE
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     assert batch.status == wanted, (batch.status, batch.errors[:3], batch.message)
     path = kept.path_of(batch)
     size = path.stat().st_size if path.exists() else 0
@@ -513,6 +514,17 @@ def confirm_main(args, files, county_id: int, teachers: int, child) -> None:
             f"{before / one:.2f}× | {size:.1f} MB | {peak} MB |"
         )
     print(f"({teachers:,} teachers; medians of {args.repeat} fresh processes per step)")
+    print(
+        "\n| file | step | wall (median) | wall (min) | Python CPU (median) | peak RSS |\n|---|---|---:|---:|---:|---:|"
+    )
+    for (fmt, kind), rs in runs.items():
+        walls = sorted(r["seconds"] for r in rs)
+        cpus = [r["cpu"] for r in rs if r.get("cpu") is not None]
+        shown = f"{statistics.median(cpus):.2f} s" if cpus else "—"
+        print(
+            f"| {fmt} | {kind} | {statistics.median(walls):.2f} s | {walls[0]:.2f} s | {shown} | "
+            f"{max(r['peak_mb'] for r in rs)} MB |"
+        )
     for (fmt, kind), rs in runs.items():
         phases: dict[str, list[float]] = {}
         for r in rs:
