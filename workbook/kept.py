@@ -47,7 +47,8 @@ def code_version() -> bytes:
     try:
         for module in (readers, cells, validation, spec):
             digest.update(Path(module.__file__).read_bytes())
-    except (OSError, TypeError):  # no source to read: a version of this process only, so nothing kept is reused
+    except (OSError, TypeError):
+        # No source to read: a version of this process alone, so nothing kept is ever reused.
         return os.urandom(DIGEST)
     return digest.digest()
 
