@@ -413,6 +413,7 @@ def confirm_child(kind: str, batch_id: str) -> None:
         json.dumps(
             {
                 "seconds": seconds,
+                "cpu": cpu,
                 "peak_mb": round(_peak_rss_mb()),
                 "kept_mb": size / 1024 / 1024,
                 "timings": timings,
