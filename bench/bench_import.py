@@ -24,6 +24,14 @@ process, Django's start-up and the recompute excluded — the recompute is queue
 consumes here, and purged), the same folder again (every row compared, nothing written), a copy in which 5 % of
 the teachers and classes changed; the county deleted again and the xlsx imported; and the floor: a bare
 `COPY … (FORMAT csv, ENCODING 'GB18030')` of the same teacher file into a table of text columns.
+
+With --confirm, the web flow against one direct import of the same file (a zip of the GB18030 CSV folder, and the
+xlsx), each round on an emptied county, order rotating: `import_workbook` of the file; an ImportBatch previewed
+(`batches.batch_validate`, one process) then confirmed (`batches.batch_run`, another process: as a worker does)
+starting from the kept parse; and the same with the kept parse removed before the confirm (what the confirm cost
+before: the file read and parsed again).
+
+    DATABASE_URL=… CELERY_BROKER_URL=… .venv/bin/python bench/bench_import.py --workbook --confirm --schools 2000
 """
 
 import argparse
@@ -350,6 +358,7 @@ def workbook_child(kind: str, path: str) -> None:
                     "COPY bench_copy_floor FROM STDIN WITH (FORMAT csv, HEADER true, ENCODING 'GB18030')", fh
                 )
         seconds = time.perf_counter() - start
+        cpu = None
         timings: dict = {}
     else:
         from audit.context import importing
@@ -364,15 +373,174 @@ def workbook_child(kind: str, path: str) -> None:
         user = None
         if os.environ.get("BENCH_USER"):
             user = get_user_model().objects.get(username=os.environ["BENCH_USER"])
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         with importing(None, user=user):  # as the web flow and the import_workbook command run it
             result = import_workbook(path, user=user)
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
         assert result.ok, result.errors[:3]
         if kind == "again":
             assert not result.changed, result.counts
         timings = getattr(result, "timings", None) or {}
-    print(json.dumps({"seconds": seconds, "peak_mb": round(_peak_rss_mb()), "timings": timings}))
+    print(json.dumps({"seconds": seconds, "cpu": cpu, "peak_mb": round(_peak_rss_mb()), "timings": timings}))
+
+
+def confirm_child(kind: str, batch_id: str) -> None:
+    """One step of the web flow in a fresh process: preview (batch_validate) or confirm (batch_run)."""
+    import json
+
+    setup_django()
+    from workbook import batches, kept
+    from workbook.models import ImportBatch
+
+    timings: dict = {}
+    import_parsed = batches.import_parsed
+
+    def timed(*a, **kw):  # the steps' seconds, which the batch does not keep
+        result = import_parsed(*a, **kw)
+        timings.update(result.timings)
+        return result
+
+    batches.import_parsed = timed
+    batch = ImportBatch.objects.get(pk=int(batch_id))
+    if kind == "confirm_full":  # as before the kept parse: the confirm reads and parses the file again
+        kept.discard(batch)
+    start, cpu = time.perf_counter(), time.process_time()
+    if kind == "preview":
+        batch = batches.batch_validate(batch.pk)
+        wanted = ImportBatch.Status.PREVIEW
+    else:
+        batch = batches.batch_run(batch.pk, user=None)
+        wanted = ImportBatch.Status.DONE
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+    assert batch.status == wanted, (batch.status, batch.errors[:3], batch.message)
+    path = kept.path_of(batch)
+    size = path.stat().st_size if path.exists() else 0
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "cpu": cpu,
+                "peak_mb": round(_peak_rss_mb()),
+                "kept_mb": size / 1024 / 1024,
+                "timings": timings,
+            }
+        )
+    )
+
+
+def confirm_main(args, files, county_id: int, teachers: int, child) -> None:
+    """Preview + confirm against one direct import, for the CSV folder (zipped, as uploaded) and the xlsx."""
+    import hashlib
+    import json
+    import statistics
+    import zipfile
+
+    from django.core.files import File
+    from django.db import connection
+
+    from workbook import kept
+    from workbook.models import ImportBatch
+
+    zip_path = files["csv"].parent / "csv-gb18030.zip"
+    with zipfile.ZipFile(zip_path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for member in sorted(files["csv"].iterdir()):
+            archive.write(member, member.name)
+    uploads = {"csv zip": zip_path, "xlsx": files["xlsx"]}
+
+    def step(kind: str, batch_id: int) -> dict:
+        out = subprocess.run(
+            [sys.executable, __file__, "--confirm-child", kind, str(batch_id)],
+            capture_output=True,
+            text=True,
+            env=os.environ,
+            check=True,
+        ).stdout.strip()
+        _purge_broker()
+        return json.loads(out.splitlines()[-1])
+
+    def new_batch(path: Path) -> ImportBatch:
+        batch = ImportBatch(file_name=path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest())
+        with open(path, "rb") as fh:
+            batch.file.save(f"bench-{path.name}", File(fh), save=False)
+        batch.save()
+        return batch
+
+    def direct(fmt: str) -> dict:
+        workbook_reset(county_id)
+        return {(fmt, "direct"): child("import", uploads[fmt])}
+
+    def web(fmt: str, confirm_kind: str) -> dict:
+        workbook_reset(county_id)
+        batch = new_batch(uploads[fmt])
+        try:
+            previewed = step("preview", batch.pk)
+            confirmed = step(confirm_kind, batch.pk)
+        finally:
+            kept.discard(batch)
+            batch.file.delete(save=False)
+            batch.delete()
+        label = "kept" if confirm_kind == "confirm" else "full"
+        return {(fmt, f"preview ({label})"): previewed, (fmt, f"confirm ({label})"): confirmed}
+
+    runs: dict[tuple[str, str], list[dict]] = {}
+    for fmt in uploads:
+        paths = [
+            lambda f=fmt: direct(f),
+            lambda f=fmt: web(f, "confirm"),
+            lambda f=fmt: web(f, "confirm_full"),
+        ]
+        for round_ in range(args.repeat):
+            for path in paths[round_ % 3 :] + paths[: round_ % 3]:
+                for key, value in path().items():
+                    runs.setdefault(key, []).append(value)
+    workbook_reset(county_id)
+    print(
+        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}, PostgreSQL {connection.pg_version // 10000}; load at the end "
+        f"{os.getloadavg()[0]:.1f}; {args.repeat} rounds, order rotating"
+    )
+    print("Rows per sheet: " + ", ".join(f"{k.removesuffix('.csv')} {v:,}" for k, v in files["rows"].items()))
+    print(
+        "| file | direct import | preview | confirm, kept parse | preview + confirm | × direct "
+        "| confirm, file read again (before) | preview + confirm before | × direct | kept file | peak RSS |\n"
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    )
+    for fmt in uploads:
+
+        def median(kind: str, f=fmt) -> float:
+            return statistics.median(r["seconds"] for r in runs[(f, kind)])
+
+        one = median("direct")
+        preview, confirm = median("preview (kept)"), median("confirm (kept)")
+        before = median("preview (full)") + median("confirm (full)")
+        size = max(r["kept_mb"] for r in runs[(fmt, "preview (kept)")])
+        peak = max(r["peak_mb"] for key, rs in runs.items() if key[0] == fmt for r in rs)
+        print(
+            f"| {fmt} | {one:.2f} s | {preview:.2f} s | {confirm:.2f} s | {preview + confirm:.2f} s | "
+            f"{(preview + confirm) / one:.2f}× | {median('confirm (full)'):.2f} s | {before:.2f} s | "
+            f"{before / one:.2f}× | {size:.1f} MB | {peak} MB |"
+        )
+    print(f"({teachers:,} teachers; medians of {args.repeat} fresh processes per step)")
+    print(
+        "\n| file | step | wall (median) | wall (min) | Python CPU (median) | peak RSS |\n|---|---|---:|---:|---:|---:|"
+    )
+    for (fmt, kind), rs in runs.items():
+        walls = sorted(r["seconds"] for r in rs)
+        cpus = [r["cpu"] for r in rs if r.get("cpu") is not None]
+        shown = f"{statistics.median(cpus):.2f} s" if cpus else "—"
+        print(
+            f"| {fmt} | {kind} | {statistics.median(walls):.2f} s | {walls[0]:.2f} s | {shown} | "
+            f"{max(r['peak_mb'] for r in rs)} MB |"
+        )
+    for (fmt, kind), rs in runs.items():
+        phases: dict[str, list[float]] = {}
+        for r in rs:
+            for phase, seconds in r.get("timings", {}).items():
+                phases.setdefault(phase, []).append(seconds)
+        print(
+            f"{fmt}, {kind} by phase (median s): "
+            + ", ".join(f"{phase} {statistics.median(v):.2f}" for phase, v in phases.items())
+        )
 
 
 def _peak_rss_mb() -> float:
@@ -447,6 +615,9 @@ def workbook_main(args) -> None:
 
     if args.audit_compare:
         audit_compare(args, files, county_id, teachers, child)
+        return
+    if args.confirm:
+        confirm_main(args, files, county_id, teachers, child)
         return
     paths = [csv_chain, xlsx, copy]
     runs: dict[str, list[dict]] = {}
@@ -549,7 +720,16 @@ def main():
         action="store_true",
         help="with --workbook: the CSV chain with and without the audit record",
     )
+    parser.add_argument(
+        "--confirm",
+        action="store_true",
+        help="with --workbook: preview + confirm of an upload against one direct import",
+    )
+    parser.add_argument("--confirm-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.confirm_child:
+        confirm_child(*args.confirm_child)
+        return
     if args.workbook_child:
         workbook_child(*args.workbook_child)
         return

@@ -18,10 +18,11 @@ from django.utils import timezone
 from audit.context import importing
 from core.scoping import editable_counties, visible_counties
 
-from . import preview
+from . import kept, preview
 from .exporters import write_error_report
-from .importer import import_workbook
+from .importer import ImportResult, import_parsed, read_workbook
 from .models import ImportBatch
+from .validation import ErrorList
 
 logger = logging.getLogger(__name__)
 
@@ -97,28 +98,35 @@ def _progress(batch_id: int):
 
 
 def batch_validate(batch_id: int) -> ImportBatch:
-    """Dry run: counts per sheet, or every problem; nothing written."""
+    """Dry run: counts per sheet, or every problem; nothing written. A file that passes keeps its parsed sheets
+    for the confirm (workbook/kept.py)."""
     batch = ImportBatch.objects.get(pk=batch_id)
     ImportBatch.objects.filter(pk=batch_id).update(status=ImportBatch.Status.VALIDATING)
+    progress = _progress(batch_id)
     try:
-        result = import_workbook(
-            batch.file.path,
-            user=batch.created_by,
-            dry_run=True,
-            progress=_progress(batch_id),
-            file_name=batch.file_name,
-        )
+        errors = ErrorList()
+        workbook = read_workbook(batch.file.path, errors, progress=progress, file_name=batch.file_name)
+        # Taken now: the plan consumes the parsed rows. Written below only if the whole preview passes.
+        payload = kept.dump(workbook) if workbook.readable and not errors else None
+        result = import_parsed(workbook, errors, user=batch.created_by, dry_run=True, progress=progress)
+        del workbook
     except (OperationalError, InterfaceError) as error:
         return _connection_lost(batch_id, "validate", error)
     batch = _record(batch_id, result, ImportBatch.Status.PREVIEW)
     if result.ok and any(c.get("updated") for c in result.counts.values()):
         batch.changes = preview.updated_rows(result)
         batch.save(update_fields=["changes"])
+    if result.ok and payload is not None:
+        try:
+            kept.save(batch, payload)
+        except OSError:  # the confirm reads the file again; the preview itself is fine
+            logger.exception("import batch %s: could not keep the parsed file", batch_id)
     return batch
 
 
 def batch_run(batch_id: int, *, user) -> ImportBatch:
-    """The real import, re-validated whole under the confirming user's scope."""
+    """The real import under the confirming user's scope. The file is not read again when its preview kept the
+    parsed sheets (of this file, this version of the code); every check against the database runs again."""
     batch = ImportBatch.objects.get(pk=batch_id)
     if batch.status not in (ImportBatch.Status.PREVIEW, ImportBatch.Status.RUNNING):
         return batch
@@ -127,16 +135,21 @@ def batch_run(batch_id: int, *, user) -> ImportBatch:
     ImportBatch.objects.filter(pk=batch_id).update(status=ImportBatch.Status.RUNNING, rows_done=0)
     try:
         with importing(batch_id, user=user):
-            result = import_workbook(
-                batch.file.path,
-                user=user,
-                dry_run=False,
-                progress=_progress(batch_id),
-                file_name=batch.file_name,
-            )
+            result = _import_confirmed(batch, user)
     except (OperationalError, InterfaceError) as error:
         return _connection_lost(batch_id, "run", error)
+    finally:
+        kept.discard(batch)  # confirmed once, whatever came of it: a batch is never confirmed twice
     return _record(batch_id, result, ImportBatch.Status.DONE)
+
+
+def _import_confirmed(batch: ImportBatch, user) -> ImportResult:
+    progress = _progress(batch.pk)
+    errors = ErrorList()
+    workbook = kept.load(batch)
+    if workbook is None:
+        workbook = read_workbook(batch.file.path, errors, progress=progress, file_name=batch.file_name)
+    return import_parsed(workbook, errors, user=user, dry_run=False, progress=progress)
 
 
 def batch_fail(batch_id: int, message: str) -> None:

@@ -669,6 +669,60 @@ def commit(plans: list[Plan], *, user, dry_run: bool, timings: dict | None = Non
 ProgressCallback = Callable[[str, int, int], None]
 
 
+@dataclass
+class ParsedWorkbook:
+    """What the file alone decides: every sheet read, its cells parsed and its in-file checks (headers, kinds,
+    duplicate keys) passed or reported. Nothing here depends on the database, so a previewed upload keeps it
+    (workbook/kept.py) and its confirm starts from here instead of reading the file again."""
+
+    sheets: dict[str, ParsedSheet]
+    rows_total: int = 0
+    sheet_names: dict = field(default_factory=dict)  # sheet key → Chinese name
+    complete: bool = True  # every sheet's header could be read
+    readable: bool = True  # False: the file could not be read through (errors say why)
+    timings: dict = field(default_factory=dict)
+
+
+def read_workbook(
+    path, errors: ErrorList, *, progress: ProgressCallback | None = None, file_name: str | None = None
+) -> ParsedWorkbook:
+    """Step 1 of the import: read and parse the file. Problems go to errors (readable=False when the file could
+    not be read through)."""
+    workbook = ParsedWorkbook({})
+    timings = workbook.timings
+    try:
+        started = time.perf_counter()
+        sources = open_source(path, file_name)
+        timings["open"] = time.perf_counter() - started
+        workbook.rows_total = sum(s.total for s in sources)
+        decimals = decimal_specs()
+        done = 0
+        for source in sources:
+            workbook.sheet_names[source.sheet.key] = source.sheet.zh
+
+            def sheet_progress(n, _zh=source.sheet.zh, _base=done, _total=workbook.rows_total):
+                if progress is not None:
+                    progress(_zh, _base + n, max(_total, _base + n))
+
+            started = time.perf_counter()
+            sheet = parse_sheet(source, errors, decimals, progress=sheet_progress)
+            timings[f"read+parse {source.sheet.key}"] = time.perf_counter() - started
+            done += source.total
+            if sheet is not None:
+                workbook.sheets[source.sheet.key] = sheet
+    except FileProblem as problem:
+        errors.add("", None, "", "", problem.message)
+        workbook.readable = False
+        return workbook
+    parsed = workbook.sheets
+    if not errors and not any(p.rows for p in parsed.values()):
+        errors.add("", None, "", "", "文件中没有数据行（只有表头）。")
+    order = [s.key for s in SHEETS]
+    workbook.sheets = dict(sorted(parsed.items(), key=lambda item: order.index(item[0])))
+    workbook.complete = len(parsed) == len(sources)
+    return workbook
+
+
 def import_workbook(
     path,
     *,
@@ -682,40 +736,32 @@ def import_workbook(
     user=None is the system (management command): no scope check. progress(sheet_zh, rows_done, rows_total).
     file_name: the name the user gave the file, when it is stored under another (uploads).
     """
-    result = ImportResult(dry_run=dry_run)
     errors = ErrorList()
+    workbook = read_workbook(path, errors, progress=progress, file_name=file_name)
+    return import_parsed(workbook, errors, user=user, dry_run=dry_run, progress=progress)
+
+
+def import_parsed(
+    workbook: ParsedWorkbook,
+    errors: ErrorList,
+    *,
+    user=None,
+    dry_run: bool = False,
+    progress: ProgressCallback | None = None,
+) -> ImportResult:
+    """Steps 2–4 of the import (references, plan, commit) on a read file: everything the database decides, asked
+    of the database as it is now. The workbook's rows are consumed (the plans take them)."""
+    result = ImportResult(
+        dry_run=dry_run, rows_total=workbook.rows_total, sheet_names=dict(workbook.sheet_names)
+    )
     timings = result.timings
-    try:
-        started = time.perf_counter()
-        sources = open_source(path, file_name)
-        timings["open"] = time.perf_counter() - started
-        result.rows_total = sum(s.total for s in sources)
-        decimals = decimal_specs()
-        parsed: dict[str, ParsedSheet] = {}
-        done = 0
-        for source in sources:
-            result.sheet_names[source.sheet.key] = source.sheet.zh
-
-            def sheet_progress(n, _zh=source.sheet.zh, _base=done):
-                if progress is not None:
-                    progress(_zh, _base + n, max(result.rows_total, _base + n))
-
-            started = time.perf_counter()
-            sheet = parse_sheet(source, errors, decimals, progress=sheet_progress)
-            timings[f"read+parse {source.sheet.key}"] = time.perf_counter() - started
-            done += source.total
-            if sheet is not None:
-                parsed[source.sheet.key] = sheet
-    except FileProblem as problem:
-        errors.add("", None, "", "", problem.message)
+    timings.update(workbook.timings)
+    if not workbook.readable:
         return _finish(result, errors)
-    if not errors and not any(p.rows for p in parsed.values()):
-        errors.add("", None, "", "", "文件中没有数据行（只有表头）。")
-    order = [s.key for s in SHEETS]
-    parsed = dict(sorted(parsed.items(), key=lambda item: order.index(item[0])))
+    parsed = workbook.sheets
     # Every sheet's header could be read (cell problems only): the codes can still be checked, so the report
     # lists all problems at once instead of revealing them one round at a time.
-    if len(parsed) == len(sources) and not (errors and not any(p.rows for p in parsed.values())):
+    if workbook.complete and not (errors and not any(p.rows for p in parsed.values())):
         started = time.perf_counter()
         refs = Refs(parsed, user)
         check_references(parsed, refs, errors)

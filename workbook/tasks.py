@@ -4,7 +4,7 @@ from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.contrib.auth import get_user_model
 
-from . import batches
+from . import batches, kept
 
 TIME_LIMITS = {"soft_time_limit": 25 * 60, "time_limit": 30 * 60}
 
@@ -30,3 +30,9 @@ def run_import(batch_id: int, user_id: int | None) -> None:
     except Exception:
         batches.batch_fail(batch_id, "导入时发生内部错误，未写入任何数据；管理员已收到记录。")
         raise
+
+
+@shared_task
+def purge_kept_previews() -> int:
+    """Nightly (settings.CELERY_BEAT_SCHEDULE): the kept parses of previews never confirmed, or expired."""
+    return kept.purge()

@@ -138,6 +138,8 @@ STORAGES = {
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 IMPORT_MAX_FILE_BYTES = int(os.environ.get("IMPORT_MAX_FILE_BYTES", str(100 * 1024 * 1024)))
+# A preview keeps its parsed file this long for the confirm (workbook/kept.py); a later confirm reads the file again.
+IMPORT_PREVIEW_KEEP_HOURS = int(os.environ.get("IMPORT_PREVIEW_KEEP_HOURS", "72"))
 
 REST_FRAMEWORK = {
     # a refused change of signed-off data answers 409 with who locked it and when (signoff.api)
@@ -247,6 +249,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     "nightly-audit-retention": {
         "task": "audit.tasks.purge_expired",
+        "schedule": 60 * 60 * 24,
+        "options": {"expires": 60 * 60 * 6},
+    },
+    "nightly-import-preview-purge": {
+        "task": "workbook.tasks.purge_kept_previews",
         "schedule": 60 * 60 * 24,
         "options": {"expires": 60 * 60 * 6},
     },
