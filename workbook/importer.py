@@ -632,13 +632,22 @@ class Committed:
 
 def commit(plans: list[Plan], *, user, dry_run: bool, timings: dict | None = None) -> Committed:
     """The one step that writes: every checked plan in order (parents first), then the recompute of the counties
-    touched, all in one transaction (rolled back for a dry run, so its counts are exactly the real import's).
+    touched, all in one transaction.
+
+    A dry run (the preview) writes nothing: every rule is decided in Python by plan_sheet and the locks before this
+    step, and the counts are the plans' own, so rehearsing the writes and rolling them back only doubled the cost of
+    preview + confirm. What only the database could still refuse (a row changed or a school deleted by someone else
+    after the plan) is refused whole at the confirm, which plans again against the database as it is then.
 
     Raises _Rejected (or IntegrityError / RowsChanged from a writer) when the database changed underneath the plan.
     """
+    timings = {} if timings is None else timings
+    if dry_run:
+        county_ids = set().union(*(p.county_ids for p in plans))
+        years = sorted(set().union(*(p.years for p in plans)))
+        return Committed(_sum_counts(plans), sorted(county_ids), years)
     table_writer = writers.writer()
     user_id = getattr(user, "pk", None)
-    timings = {} if timings is None else timings
     with transaction.atomic():
         started = time.perf_counter()
         for plan in plans:
@@ -652,9 +661,7 @@ def commit(plans: list[Plan], *, user, dry_run: bool, timings: dict | None = Non
         if new_counties:
             county_ids |= set(Region.objects.filter(code__in=new_counties).values_list("pk", flat=True))
         years = sorted(set().union(*(p.years for p in plans)))
-        if dry_run:
-            transaction.set_rollback(True)
-        elif any(c["created"] or c["updated"] or c["deleted"] for c in counts.values()):
+        if any(c["created"] or c["updated"] or c["deleted"] for c in counts.values()):
             record_batch(user=user, county_ids=sorted(county_ids), years=years, counts=counts)
             for year in years or [None]:
                 hooks.data_changed(county_ids, year, user=user, trigger=hooks.IMPORT)
@@ -769,7 +776,7 @@ def import_parsed(
     if errors:
         return _finish(result, errors)
     # Plan every sheet against the stored rows (parents first; a parent that only exists in the file is a NewRef
-    # until it is written), then write all of it in one step. A dry run goes the same way and is rolled back.
+    # until it is written), then write all of it in one step. A dry run stops after the plans (see commit).
     try:
         started = time.perf_counter()
         plans = []
