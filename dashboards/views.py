@@ -183,8 +183,6 @@ def county_report(request, code: str):
         "alerts": _alerts(request.user, county=county),
         "can_create": can_create,
         # the links to draw up a project from a failing figure are the one switch of the cached part
-        "result_key": result_key(stored, county.code, stored.year, "create" if can_create else "read")
-        if stored
-        else "",
+        "result_key": result_key(stored, "create" if can_create else "read"),
     }
     return render(request, "indicators/county_report.html", context)

@@ -18,7 +18,7 @@ from core.scoping import can_edit_county, visible_counties
 from indicators import presenter
 from indicators import selectors as indicator_selectors
 from indicators.presenter import dashboard as words
-from indicators.presenter.views import Stamped, computed_at, rule_set_text
+from indicators.presenter.views import computed_at, rule_set_text
 from indicators.report.model import Report
 from indicators.selectors import StoredResult
 
@@ -36,7 +36,7 @@ def explain_base(code: str) -> str:
     return reverse("dashboards:explain", args=[code, "_"])[:-2]
 
 
-def result_key(stored: Stamped | None, county_code: str, year: int, *switches: object) -> str:
+def result_key(stored: StoredResult | None, *switches: object) -> str:
     """The identity of a stored result as a page shows it, which keys the page's cached fragments
     (templatetags/result_fragments.py): county, year, when it was computed (a recompute stores a new time), the
     rule-set versions, the reader's language and the page's own switches (the dashboard's trend over the years
@@ -45,8 +45,8 @@ def result_key(stored: Stamped | None, county_code: str, year: int, *switches: o
         return ""
     stamp = stored.stamp
     parts = [
-        county_code,
-        str(year),
+        stored.county.code,
+        str(stored.year),
         stamp.computed_at,
         ",".join(f"{r.code}@{r.version}" for r in stamp.rule_sets),
         get_language() or "",
@@ -158,9 +158,7 @@ def county_dashboard(request, code: str):
             "freshness": freshness(stored),
             "explain_base": explain_base(county.code),
             "rounded_up": words.WORDS["rounded_up"],
-            "result_key": result_key(
-                stored, county.code, stored.year, ",".join(f"{y}@{at.isoformat()}" for y, at in computations)
-            ),
+            "result_key": result_key(stored, ",".join(f"{y}@{at.isoformat()}" for y, at in computations)),
         }
     )
     return render(request, "dashboards/county.html", context)

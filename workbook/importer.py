@@ -642,10 +642,11 @@ def commit(plans: list[Plan], *, user, dry_run: bool, timings: dict | None = Non
     Raises _Rejected (or IntegrityError / RowsChanged from a writer) when the database changed underneath the plan.
     """
     timings = {} if timings is None else timings
+    counts = _sum_counts(plans)
+    county_ids = set().union(*(p.county_ids for p in plans))  # counties that exist; the file's new ones below
+    years = sorted(set().union(*(p.years for p in plans)))
     if dry_run:
-        county_ids = set().union(*(p.county_ids for p in plans))
-        years = sorted(set().union(*(p.years for p in plans)))
-        return Committed(_sum_counts(plans), sorted(county_ids), years)
+        return Committed(counts, sorted(county_ids), years)
     table_writer = writers.writer()
     user_id = getattr(user, "pk", None)
     with transaction.atomic():
@@ -655,12 +656,9 @@ def commit(plans: list[Plan], *, user, dry_run: bool, timings: dict | None = Non
             table_writer.write(plan.change, user_id=user_id)
         written = time.perf_counter()
         timings["write"] = written - started
-        counts = _sum_counts(plans)
-        county_ids = set().union(*(p.county_ids for p in plans))
         new_counties = set().union(*(p.new_counties for p in plans))
         if new_counties:
             county_ids |= set(Region.objects.filter(code__in=new_counties).values_list("pk", flat=True))
-        years = sorted(set().union(*(p.years for p in plans)))
         if any(c["created"] or c["updated"] or c["deleted"] for c in counts.values()):
             record_batch(user=user, county_ids=sorted(county_ids), years=years, counts=counts)
             for year in years or [None]:
@@ -803,10 +801,6 @@ def import_parsed(
     result.counts = committed.counts
     result.county_ids = committed.county_ids
     result.years = committed.years
-    if dry_run:  # counties the file would create do not exist after the rollback
-        result.county_ids = sorted(
-            Region.objects.filter(pk__in=result.county_ids).values_list("pk", flat=True)
-        )
     result.ok = True
     return _finish(result, errors)
 
