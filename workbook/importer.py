@@ -294,13 +294,14 @@ def _county_code_problem(code: str, refs: Refs, rejected_regions: set) -> str | 
 # county the user may not edit. The writers (writers.py) only execute the plan.
 
 
-class NewRef:
+class NewRef(writers.PendingId):
     """A parent (region or school) that only exists in the file: its id is known once the earlier sheet is
-    written, and the commit step puts it in (Plan.resolve_new)."""
+    written, and the commit step sets it (Plan.resolve_new); the rows keep pointing at this one object."""
 
     __slots__ = ("code", "model")
 
     def __init__(self, model, code: str):
+        super().__init__()
         self.model = model
         self.code = code
 
@@ -316,8 +317,7 @@ class Plan:
     years: set = field(default_factory=set)
     county_ids: set = field(default_factory=set)
     new_counties: set = field(default_factory=set)  # codes of counties that only exist in the file
-    has_new: bool = False  # some row points at a parent that only exists in the file
-    ref_at: list = field(default_factory=list)  # positions in `change.fields` of the parent ids (or NewRefs)
+    new_refs: list = field(default_factory=list)  # the NewRefs the rows point at (parents only in the file)
     # The first updated rows as (row number, stored values, file values), both in `change.fields` order: what the
     # preview shows as old → new before the uploader confirms, without reading the file or the table again.
     updated_sample: list = field(default_factory=list)
@@ -333,39 +333,28 @@ class Plan:
         }
 
     def resolve_new(self) -> None:
-        """Replace the NewRefs by the ids of the parents an earlier plan of the same import has written."""
-        if not self.has_new:
+        """Set the ids of the parents that an earlier plan of the same import has written: one query per parent
+        model, whatever the number of rows (each row holds the NewRef of its parent's code, made once per code)."""
+        if not self.new_refs:
             return
-        # Column by column: only the parent columns can hold a NewRef, and a sheet's converters made one NewRef
-        # per code (_once_per_code), so a column holds a few thousand distinct values, looked up by identity.
-        parts = [part for part in (self.change.create, self.change.update) if part]
-        columns = [list(zip(*part, strict=True)) for part in parts]
-        refs = {
-            value
-            for part_columns in columns
-            for at in self.ref_at
-            for value in set(part_columns[at])
-            if type(value) is NewRef
-        }
         codes: dict = defaultdict(set)
-        for ref in refs:
+        for ref in self.new_refs:
             codes[ref.model].add(ref.code)
         ids = {
             (model, code): pk
             for model, wanted in codes.items()
             for code, pk in model.objects.filter(code__in=wanted).values_list("code", "pk")
         }
-        resolved = {}
-        for ref in refs:
-            found = ids.get((ref.model, ref.code))
-            if found is None:
+        for ref in self.new_refs:
+            ref.pk = ids.get((ref.model, ref.code))
+            if ref.pk is None:
                 raise _Rejected("a parent of the file was not written")
-            resolved[ref] = found
-        for part, part_columns in zip(parts, columns, strict=True):
-            for at in self.ref_at:
-                part_columns[at] = list(map(resolved.get, part_columns[at], part_columns[at]))
-            part[:] = zip(*part_columns, strict=True)
-        self.has_new = False
+        # The preview's old → new sample shows ids as codes (workbook/preview.py): give it ids, not NewRefs.
+        self.updated_sample = [
+            (number, old, tuple(v.pk if type(v) is NewRef else v for v in new))
+            for number, old, new in self.updated_sample
+        ]
+        self.new_refs = []
 
 
 def _parent_field(sheet: Sheet) -> str | None:
@@ -382,13 +371,18 @@ def _converters(sheet: Sheet, keys: list[str], refs: Refs, plan: Plan) -> list[t
     def unresolved(code):
         raise _Rejected(f"{code} no longer resolves")
 
+    def new_ref(model, code):
+        ref = NewRef(model, code)
+        plan.new_refs.append(ref)
+        plan.change.pending = True
+        return ref
+
     def school_id(code):
         found = refs.school(code)
         if found is None:
             unresolved(code)
         if found[0] is NEW:
-            plan.has_new = True
-            return NewRef(School, code)
+            return new_ref(School, code)
         return found[0]
 
     def county_id(code):
@@ -396,8 +390,7 @@ def _converters(sheet: Sheet, keys: list[str], refs: Refs, plan: Plan) -> list[t
         if found is None:
             unresolved(code)
         if found is NEW:
-            plan.has_new = True
-            return NewRef(Region, code)
+            return new_ref(Region, code)
         return found
 
     def region_id(code):
@@ -407,8 +400,7 @@ def _converters(sheet: Sheet, keys: list[str], refs: Refs, plan: Plan) -> list[t
             return refs.regions[code][0]
         if code not in refs.file_regions:
             unresolved(code)
-        plan.has_new = True
-        return NewRef(Region, code)
+        return new_ref(Region, code)
 
     convert = {"school_code": school_id, "county_code": county_id}
     if sheet.key == "regions":
@@ -457,7 +449,6 @@ def plan_sheet(parsed: ParsedSheet, refs: Refs, errors: ErrorList) -> Plan:
     key_fields = [field_name(sheet, k) for k in sheet.natural_key]
     plan = Plan(parsed, TableChange(model, fields, key_fields))
     converters = _converters(sheet, keys, refs, plan)
-    plan.ref_at = [index for index, _convert in converters]
     # Column-wise (C-level zip and map): the sheet's columns picked and the codes converted without a Python
     # step per row.
     numbers: list[int] = [number for number, _values in parsed.rows]
