@@ -8,6 +8,8 @@ file without a single problem is written, with bulk upserts on the natural keys 
 the same file changes nothing; a later file replaces that school-year's rows of the sheets it carries.
 """
 
+import functools
+import gc
 import logging
 import time
 from collections import defaultdict
@@ -662,6 +664,29 @@ def commit(plans: list[Plan], *, user, dry_run: bool, timings: dict | None = Non
 
 # ------------------------------------------------------------------------------------------- entry point
 
+
+def _without_cycle_collector(step: Callable) -> Callable:
+    """Run an import step with Python's cyclic garbage collector paused (and restored as it was).
+
+    A county's import holds a million small tuples (rows, parsed cells) and frees none of them until it ends; every
+    full collection walked all of them again, for no garbage: it took 0.4 s of the plan's 0.6 s and 0.15 s of the
+    parse of a 106 000-teacher county. Reference counting still frees everything as before; a cycle made meanwhile
+    is collected when the collector runs again after the step. (The pause is process-wide: another thread of the
+    process only keeps its cyclic garbage a few seconds longer.)"""
+
+    @functools.wraps(step)
+    def paused(*args, **kwargs):
+        enabled = gc.isenabled()
+        gc.disable()
+        try:
+            return step(*args, **kwargs)
+        finally:
+            if enabled:
+                gc.enable()
+
+    return paused
+
+
 ProgressCallback = Callable[[str, int, int], None]
 
 
@@ -679,6 +704,7 @@ class ParsedWorkbook:
     timings: dict = field(default_factory=dict)
 
 
+@_without_cycle_collector
 def read_workbook(
     path, errors: ErrorList, *, progress: ProgressCallback | None = None, file_name: str | None = None
 ) -> ParsedWorkbook:
@@ -737,6 +763,7 @@ def import_workbook(
     return import_parsed(workbook, errors, user=user, dry_run=dry_run, progress=progress)
 
 
+@_without_cycle_collector
 def import_parsed(
     workbook: ParsedWorkbook,
     errors: ErrorList,

@@ -6,6 +6,7 @@ The module runs in both CI passes. Every test runs once per writer the backend h
 portable one (bulk_create) everywhere, and on PostgreSQL also the COPY writer, with the same assertions.
 """
 
+import gc
 from decimal import Decimal
 
 import pytest
@@ -278,3 +279,25 @@ def test_the_import_asks_for_one_recompute_of_each_county_and_year_it_changed(tm
     run = RecomputeRun.objects.get()
     assert (run.trigger, run.started_by, run.year) == ("import", clerk, 2024)
     assert run.counties == {str(county.pk): {"status": "queued"}}
+
+
+def test_an_import_gives_the_process_its_garbage_collector_back_whether_the_file_is_taken_or_refused(
+    tmp_path, county
+):
+    good = write_xlsx(tmp_path / "good.xlsx", basic_sheets())
+    refused = write_xlsx(
+        tmp_path / "refused.xlsx",
+        {"教师": [TEACHER_HEADER, teacher_row("T1", 学校标识码="9999999999")]},
+    )
+    was_enabled = gc.isenabled()
+    try:
+        assert import_workbook(good).ok
+        assert gc.isenabled()
+        assert not import_workbook(refused).ok
+        assert gc.isenabled()
+        gc.disable()  # a caller that paused it itself finds it paused still
+        assert import_workbook(good).ok
+        assert not gc.isenabled()
+    finally:
+        if was_enabled:
+            gc.enable()
