@@ -35,6 +35,7 @@ before: the file read and parsed again).
 """
 
 import argparse
+import io
 import os
 import platform
 import resource
@@ -269,6 +270,7 @@ def workbook_prepare(schools: int, teachers_per_school: int, classes_per_school:
             )
         )
         county = Region.objects.get(parent__parent__code=WORKBOOK_PROVINCE, level="county")
+    floor = _dump_db_rows(county, folder / "db-rows")
     zip_path = folder / "county.zip"
     xlsx_path = folder / "county.xlsx"
     exporters.write_county_csv_zip(zip_path, [county.pk])
@@ -291,9 +293,101 @@ def workbook_prepare(schools: int, teachers_per_school: int, classes_per_school:
         "csv_5pct": changed_dir,
         "xlsx": xlsx_path,
         "teacher_file": csv_dir / "教师.csv",
+        "db_rows": floor,
         "teachers": counts.get("教师.csv", 0),
         "rows": counts,
     }
+
+
+DB_ROW_TABLES = ("schools", "school_years", "classes", "teachers", "funding", "achievement")  # county_years: kept by the reset
+
+
+def _dump_db_rows(county, folder: Path) -> Path:
+    """The county's rows as the tables hold them (CSV from COPY TO, without the ids and the stamps; schools with
+    their ids, which their children name), for the database's share (`workbook_child("dbrows")`)."""
+    import json
+
+    from django.db import connection
+
+    from workbook.importer import MODELS
+    from workbook.writers import STAMPS
+
+    folder.mkdir()
+    manifest = []
+    with connection.cursor() as cursor:
+        for key in DB_ROW_TABLES:
+            model = MODELS[key]
+            keep_id = key == "schools"
+            columns = [
+                f.column
+                for f in model._meta.concrete_fields
+                if f.attname not in STAMPS and (keep_id or not f.primary_key)
+            ]
+            table = model._meta.db_table
+            where = (
+                "t.county_id = %s"
+                if any(f.attname == "county_id" for f in model._meta.concrete_fields)
+                else "t.school_id IN (SELECT id FROM schools_school WHERE county_id = %s)"
+            )
+            select = cursor.mogrify(
+                f"SELECT {', '.join('t.' + c for c in columns)} FROM {table} t WHERE {where} ORDER BY t.id",
+                [county.pk],
+            ).decode()
+            path = folder / f"{key}.csv"
+            with open(path, "w", encoding="utf-8") as fh:
+                cursor.cursor.copy_expert(f"COPY ({select}) TO STDOUT WITH (FORMAT csv)", fh)
+            with open(path, encoding="utf-8") as fh:
+                count = sum(1 for _ in fh)  # no field of these tables holds a line break
+            manifest.append(
+                {"key": key, "table": table, "columns": columns, "rows": count, "path": str(path)}
+            )
+        cursor.execute(
+            "SELECT DISTINCT year FROM schools_schoolyear WHERE school_id IN "
+            "(SELECT id FROM schools_school WHERE county_id = %s) ORDER BY year",
+            [county.pk],
+        )
+        years = [year for (year,) in cursor.fetchall()]
+    (folder / "manifest.json").write_text(
+        json.dumps({"county": county.pk, "years": years, "tables": manifest})
+    )
+    return folder
+
+
+def db_rows_child(folder: str) -> float:
+    """The database's share of the whole-county import, with no Python between the rows: the rows exactly as
+    the import writes them (dumped from the tables, stamped now) COPYed into the real tables, with their
+    indexes, keys and history, and the same audit record (record_batch), in one transaction, committed (the
+    deferred key checks run there). Only the COPYs, the record and the commit are timed."""
+    import json
+
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from audit.context import importing
+    from audit.services import record_batch
+
+    manifest = json.loads((Path(folder) / "manifest.json").read_text())
+    with importing(None):
+        now = timezone.now().isoformat()
+        tail = f",{now},{now},\n"  # created_at, updated_at, updated_by_id (NULL: the system imports)
+        texts = []
+        for table in manifest["tables"]:
+            with open(table["path"], encoding="utf-8") as fh:
+                texts.append((table, "".join(line[:-1] + tail for line in fh)))
+        counts = {
+            t["key"]: {"created": t["rows"], "updated": 0, "unchanged": 0, "deleted": 0}
+            for t in manifest["tables"]
+        }
+        years = manifest["years"]
+        start = time.perf_counter()
+        with transaction.atomic(), connection.cursor() as cursor:
+            for table, text in texts:
+                columns = ", ".join([*table["columns"], "created_at", "updated_at", "updated_by_id"])
+                cursor.cursor.copy_expert(
+                    f"COPY {table['table']} ({columns}) FROM STDIN WITH (FORMAT csv)", io.StringIO(text)
+                )
+            record_batch(user=None, county_ids=[manifest["county"]], years=years, counts=counts)
+        return time.perf_counter() - start
 
 
 def io_text(data: bytes):
@@ -342,7 +436,9 @@ def workbook_child(kind: str, path: str) -> None:
     setup_django()
     from django.db import connection
 
-    if kind == "copy":
+    if kind == "dbrows":
+        seconds, cpu, timings = db_rows_child(path), None, {}
+    elif kind == "copy":
         start = time.perf_counter()
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE IF EXISTS bench_copy_floor")
@@ -613,16 +709,20 @@ def workbook_main(args) -> None:
     def copy() -> dict:
         return {"copy": child("copy", files["teacher_file"])}
 
+    def db_rows() -> dict:
+        workbook_reset(county_id)
+        return {"dbrows": child("dbrows", files["db_rows"])}
+
     if args.audit_compare:
         audit_compare(args, files, county_id, teachers, child)
         return
     if args.confirm:
         confirm_main(args, files, county_id, teachers, child)
         return
-    paths = [csv_chain, xlsx, copy]
+    paths = [csv_chain, xlsx, copy, db_rows]
     runs: dict[str, list[dict]] = {}
     for round_ in range(args.repeat):
-        order = paths[round_ % 3 :] + paths[: round_ % 3]
+        order = paths[round_ % len(paths) :] + paths[: round_ % len(paths)]
         for path in order:
             for key, value in path().items():
                 runs.setdefault(key, []).append(value)
@@ -634,6 +734,7 @@ def workbook_main(args) -> None:
         "csv_5pct": "… a folder with 5 % of teachers and classes changed",
         "xlsx": "均衡 importer, whole county, xlsx",
         "copy": "bare COPY of the teacher file (floor)",
+        "dbrows": "the database's share: the import's rows COPYed into the real tables + audit record + commit",
     }
     print(
         f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python "
