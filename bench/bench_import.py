@@ -23,7 +23,11 @@ and the tables vacuumed, then `import_workbook` of the CSV folder (timed: the im
 process, Django's start-up and the recompute excluded — the recompute is queued to the broker, which nobody
 consumes here, and purged), the same folder again (every row compared, nothing written), a copy in which 5 % of
 the teachers and classes changed; the county deleted again and the xlsx imported; and the floor: a bare
-`COPY … (FORMAT csv, ENCODING 'GB18030')` of the same teacher file into a table of text columns.
+`COPY … (FORMAT csv, ENCODING 'GB18030')` of the same teacher file into a table of text columns; and the
+database's share: the import's rows as the tables hold them, COPYed into the real tables with their keys, indexes
+and audit record and committed, with no Python between the rows (the floor no importer can go below).
+
+With --db-share, that share with and without the audit record and the foreign keys of the tables written.
 
 With --confirm, the web flow against one direct import of the same file (a zip of the GB18030 CSV folder, and the
 xlsx), each round on an emptied county, order rotating: `import_workbook` of the file; an ImportBatch previewed
@@ -36,6 +40,7 @@ before: the file read and parsed again).
 
 import argparse
 import io
+import json
 import os
 import platform
 import resource
@@ -299,7 +304,14 @@ def workbook_prepare(schools: int, teachers_per_school: int, classes_per_school:
     }
 
 
-DB_ROW_TABLES = ("schools", "school_years", "classes", "teachers", "funding", "achievement")  # county_years: kept by the reset
+DB_ROW_TABLES = (
+    "schools",
+    "school_years",
+    "classes",
+    "teachers",
+    "funding",
+    "achievement",
+)  # county_years: kept by the reset
 
 
 def _dump_db_rows(county, folder: Path) -> Path:
@@ -437,6 +449,10 @@ def workbook_child(kind: str, path: str) -> None:
     from django.db import connection
 
     if kind == "dbrows":
+        if os.environ.get("BENCH_AUDIT") == "off":  # --db-share: the rows without their audit record
+            import audit.services
+
+            audit.services.record_batch = lambda **kwargs: {}
         seconds, cpu, timings = db_rows_child(path), None, {}
     elif kind == "copy":
         start = time.perf_counter()
@@ -716,6 +732,9 @@ def workbook_main(args) -> None:
     if args.audit_compare:
         audit_compare(args, files, county_id, teachers, child)
         return
+    if args.db_share:
+        db_share(args, files, county_id, teachers, child)
+        return
     if args.confirm:
         confirm_main(args, files, county_id, teachers, child)
         return
@@ -801,6 +820,63 @@ def audit_compare(args, files, county_id: int, teachers: int, child) -> None:
         print(f"| {label} | {off:.2f} s | {on:.2f} s | {on / off:.2f}× | {len(runs[(key, 'on')])} |")
 
 
+def db_share(args, files, county_id: int, teachers: int, child) -> None:
+    """What the database's share of the import is made of: the import's rows COPYed into the real tables and
+    committed (`db_rows_child`) as they are, without the audit record, without the foreign keys of the tables
+    written (dropped before the run and put back after it, on this bench database only), and without either;
+    the variants' order rotates every round."""
+    import statistics
+
+    from django.db import connection
+
+    tables = [t["table"] for t in json.loads((files["db_rows"] / "manifest.json").read_text())["tables"]]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint "
+            "WHERE contype = 'f' AND conrelid::regclass::text = ANY(%s)",
+            [tables],
+        )
+        keys = cursor.fetchall()
+
+    def run(audit: str, foreign_keys: bool) -> float:
+        workbook_reset(county_id)
+        if not foreign_keys:
+            with connection.cursor() as cursor:
+                for table, name, _definition in keys:
+                    cursor.execute(f"ALTER TABLE {table} DROP CONSTRAINT {name}")
+        try:
+            return child("dbrows", files["db_rows"], audit)["seconds"]
+        finally:
+            if not foreign_keys:
+                with connection.cursor() as cursor:
+                    for table, name, definition in keys:
+                        cursor.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+
+    variants = {
+        "as the import writes them (keys, indexes, audit record)": ("on", True),
+        "without the audit record (history rows)": ("off", True),
+        f"without the {len(keys)} foreign keys of these tables": ("on", False),
+        "without either": ("off", False),
+    }
+    runs: dict[str, list[float]] = {}
+    names = list(variants)
+    for round_ in range(args.repeat):
+        for name in names[round_ % len(names) :] + names[: round_ % len(names)]:
+            runs.setdefault(name, []).append(run(*variants[name]))
+    workbook_reset(county_id)
+    print(
+        f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, Python "
+        f"{platform.python_version()}, PostgreSQL {connection.pg_version // 10000}; load at the end "
+        f"{os.getloadavg()[0]:.1f}; {args.repeat} rounds, order rotating"
+    )
+    print(
+        "| the import's rows COPYed and committed | median | min | teacher rows/s (median) |\n|---|---:|---:|---:|"
+    )
+    for name, times in runs.items():
+        median = statistics.median(times)
+        print(f"| {name} | {median:.2f} s | {min(times):.2f} s | {teachers / median:,.0f} |")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=200_000)
@@ -825,6 +901,11 @@ def main():
         "--confirm",
         action="store_true",
         help="with --workbook: preview + confirm of an upload against one direct import",
+    )
+    parser.add_argument(
+        "--db-share",
+        action="store_true",
+        help="with --workbook: the database's share with and without the audit record and the foreign keys",
     )
     parser.add_argument("--confirm-child", nargs=2, help=argparse.SUPPRESS)
     args = parser.parse_args()
