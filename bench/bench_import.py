@@ -365,11 +365,11 @@ def _dump_db_rows(county, folder: Path) -> Path:
     return folder
 
 
-def db_rows_child(folder: str) -> float:
+def db_rows_child(folder: str) -> tuple[float, dict]:
     """The database's share of the whole-county import, with no Python between the rows: the rows exactly as
     the import writes them (dumped from the tables, stamped now) COPYed into the real tables, with their
     indexes, keys and history, and the same audit record (record_batch), in one transaction, committed (the
-    deferred key checks run there). Only the COPYs, the record and the commit are timed."""
+    deferred key checks run there). Only the COPYs, the record and the commit are timed: (seconds, by phase)."""
     import json
 
     from django.db import connection, transaction
@@ -398,8 +398,15 @@ def db_rows_child(folder: str) -> float:
                 cursor.cursor.copy_expert(
                     f"COPY {table['table']} ({columns}) FROM STDIN WITH (FORMAT csv)", io.StringIO(text)
                 )
+            copied = time.perf_counter()
             record_batch(user=None, county_ids=[manifest["county"]], years=years, counts=counts)
-        return time.perf_counter() - start
+            recorded = time.perf_counter()
+        end = time.perf_counter()
+        return end - start, {
+            "copy": copied - start,
+            "audit record": recorded - copied,
+            "commit": end - recorded,
+        }
 
 
 def io_text(data: bytes):
@@ -453,7 +460,7 @@ def workbook_child(kind: str, path: str) -> None:
             import audit.services
 
             audit.services.record_batch = lambda **kwargs: {}
-        seconds, cpu, timings = db_rows_child(path), None, {}
+        (seconds, timings), cpu = db_rows_child(path), None
     elif kind == "copy":
         start = time.perf_counter()
         with connection.cursor() as cursor:
@@ -773,15 +780,16 @@ def workbook_main(args) -> None:
             f"| {label} | {median:.2f} s | {times[0]:.2f} s | {teachers / median:,.0f} | "
             f"{median / copy_median:.1f}× | {peak} MB |"
         )
-    phases: dict[str, list[float]] = {}
-    for r in runs["csv"]:
-        for phase, seconds in r["timings"].items():
-            phases.setdefault(phase, []).append(seconds)
-    if phases:
-        print(
-            "\nCSV import by phase (median s): "
-            + ", ".join(f"{phase} {statistics.median(v):.2f}" for phase, v in phases.items())
-        )
+    for key, title in (("csv", "CSV import"), ("xlsx", "xlsx import"), ("dbrows", "the database's share")):
+        phases: dict[str, list[float]] = {}
+        for r in runs[key]:
+            for phase, seconds in r["timings"].items():
+                phases.setdefault(phase, []).append(seconds)
+        if phases:
+            print(
+                f"\n{title} by phase (median s): "
+                + ", ".join(f"{phase} {statistics.median(v):.2f}" for phase, v in phases.items())
+            )
 
 
 def audit_compare(args, files, county_id: int, teachers: int, child) -> None:
