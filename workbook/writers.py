@@ -62,10 +62,13 @@ class PendingId:
     def __init__(self):
         self.pk = None
 
-    def __str__(self) -> str:
+    def id(self) -> int:
         if self.pk is None:
             raise RowsChanged("a parent row was not written before its children")
-        return str(self.pk)
+        return self.pk
+
+    def __str__(self) -> str:
+        return str(self.id())
 
 
 class RowsChanged(Exception):
@@ -262,7 +265,7 @@ def _settled(change: TableChange, rows: list[tuple]):
     """The rows with every PendingId replaced by its id (what the ORM needs; COPY formats them as they are)."""
     if not change.pending:
         return rows
-    return (tuple(v.pk if isinstance(v, PendingId) else v for v in row) for row in rows)
+    return (tuple(v.id() if isinstance(v, PendingId) else v for v in row) for row in rows)
 
 
 def _batches(change: TableChange, rows: list[tuple], user_id: int | None):

@@ -10,7 +10,7 @@ import gc
 from decimal import Decimal
 
 import pytest
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 
 from core.models import Region
 from indicators.models import RecomputeRun
@@ -301,3 +301,18 @@ def test_an_import_gives_the_process_its_garbage_collector_back_whether_the_file
     finally:
         if was_enabled:
             gc.enable()
+
+
+def test_a_row_whose_new_school_was_never_written_is_refused_whole(table_writer, county, monkeypatch):
+    # Small chunks: the bad row's chunk is formatted after the first ones were sent.
+    monkeypatch.setattr(writers, "CHUNK", 2)
+    school = SchoolFactory(county=county)
+    fields = ["school_id", "year", "teacher_id", "stage", "degree", "subject"]
+    rows = [(school.pk, 2024, f"T{n}", "primary", "bachelor", "语文") for n in range(7)]
+    rows.append((writers.PendingId(), 2024, "T99", "primary", "bachelor", "语文"))  # its id never set
+
+    # The portable writer finds it before the insert; psycopg2 turns the COPY's failed read into a database error.
+    with pytest.raises((writers.RowsChanged, DatabaseError)), transaction.atomic():
+        table_writer().write(writers.TableChange(Teacher, fields, create=rows, pending=True))
+
+    assert not Teacher.objects.exists()
