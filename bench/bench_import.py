@@ -29,6 +29,9 @@ and audit record and committed, with no Python between the rows (the floor no im
 
 With --db-share, that share with and without the audit record and the foreign keys of the tables written.
 
+Run it from the root of the checkout it measures: its child processes import part of the project from the working
+directory.
+
 With --confirm, the web flow against one direct import of the same file (a zip of the GB18030 CSV folder, and the
 xlsx), each round on an emptied county, order rotating: `import_workbook` of the file; an ImportBatch previewed
 (`batches.batch_validate`, one process) then confirmed (`batches.batch_run`, another process: as a worker does)
